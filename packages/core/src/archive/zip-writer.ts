@@ -1,0 +1,224 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { promisify } from 'node:util';
+import { LambdaPackageError } from '../errors';
+import {
+  centralHeader, CentralRecord, dataDescriptor, endOfCentralDirectory, entryNameProblem, externalAttributes,
+  FLAG_DATA_DESCRIPTOR, FLAG_UTF8, localHeader, METHOD_DEFLATE, METHOD_STORE, U32_MAX,
+} from './zip-format';
+
+const deflateRaw = promisify(zlib.deflateRaw);
+
+/** One entry to write. Files come from disk (`sourcePath`) or memory (`data`). */
+export interface ZipInputEntry {
+  /** `/`-separated path inside the zip; directories end with `/`. */
+  name: string;
+  type: 'file' | 'directory';
+  sourcePath?: string;
+  data?: Buffer;
+  /** Stored as 0755 when true, else 0644. `bootstrap` is always executable. */
+  executable: boolean;
+  size: number;
+}
+
+export interface ZipWriteOptions {
+  /** zlib level 0-9; fixed per build so output is stable. Default 6 (Info-ZIP's default). */
+  level?: number;
+  /** Files at least this big are streamed instead of read whole. */
+  streamThreshold?: number;
+  /** Upper bound of file bytes read and compressed ahead of the writer. */
+  windowBytes?: number;
+}
+
+export interface ZipWriteResult {
+  path: string;
+  /** base64 of the SHA-256 of the zip bytes: Lambda's CodeSha256. */
+  codeSha256: string;
+  sha256: string;
+  zippedSize: number;
+  unzippedSize: number;
+  fileCount: number;
+  entryCount: number;
+}
+
+/** Byte order of the UTF-8 names: the same on every machine and locale. */
+export function compareEntryNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+interface Prepared {
+  crc: number;
+  method: number;
+  payload: Buffer;
+}
+
+/** Buffered, hashing, offset-tracking output over a file descriptor. */
+class ZipSink {
+  offset = 0;
+  private readonly hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  constructor(private readonly handle: fsp.FileHandle) {}
+  async write(buf: Buffer): Promise<void> {
+    this.hash.update(buf);
+    this.offset += buf.length;
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const bufs = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.handle.writev(bufs);
+  }
+  digest(): Buffer {
+    return this.hash.digest();
+  }
+}
+
+/**
+ * Writes a deterministic zip: entries sorted by name, fixed dates, normalised modes, no
+ * time- or owner-carrying extras. Small files are read and deflated several at once on libuv's
+ * thread pool and written in order; big files are streamed. The zip goes to a temp file beside
+ * `target` and is renamed into place, so an interrupted run leaves the previous zip intact.
+ */
+export async function writeDeterministicZip(
+  target: string,
+  input: readonly ZipInputEntry[],
+  options: ZipWriteOptions = {},
+): Promise<ZipWriteResult> {
+  const level = options.level ?? 6;
+  const streamThreshold = options.streamThreshold ?? 8 * 1024 * 1024;
+  const windowBytes = options.windowBytes ?? 24 * 1024 * 1024;
+  const entries = [...input].sort((a, b) => compareEntryNames(a.name, b.name));
+  for (let i = 0; i < entries.length; i++) {
+    const problem = entryNameProblem(entries[i].name);
+    if (problem) throw new LambdaPackageError('archive', `entry name "${entries[i].name}" ${problem}`, [], 'rename the file; zip entries must be relative paths inside the package');
+    if (i > 0 && entries[i].name === entries[i - 1].name) {
+      throw new LambdaPackageError('archive', `entry "${entries[i].name}" appears twice`, [], 'two sources write the same path; remove one of them');
+    }
+  }
+
+  await fsp.mkdir(path.dirname(target), { recursive: true });
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fsp.open(tmp, 'w');
+  const sink = new ZipSink(handle);
+  const central: CentralRecord[] = [];
+  let unzippedSize = 0;
+  let fileCount = 0;
+  try {
+    // Read-ahead window: prepared entries are started in order while earlier ones are written.
+    const jobs = new Map<number, Promise<Prepared>>();
+    let next = 0;
+    let inFlight = 0;
+    const isSmallFile = (e: ZipInputEntry) => e.type === 'file' && (e.data !== undefined || e.size < streamThreshold);
+    const fill = () => {
+      while (next < entries.length && (inFlight < windowBytes || jobs.size === 0)) {
+        const e = entries[next];
+        if (isSmallFile(e)) {
+          jobs.set(next, prepareSmall(e, level));
+          inFlight += e.size;
+        }
+        next++;
+        if (jobs.size >= 256) break;
+      }
+    };
+    for (let i = 0; i < entries.length; i++) {
+      fill();
+      const e = entries[i];
+      const name = Buffer.from(e.name, 'utf8');
+      const utf8 = /[^\x00-\x7f]/.test(e.name) ? FLAG_UTF8 : 0;
+      const executable = e.type === 'file' && (e.executable || path.posix.basename(e.name) === 'bootstrap');
+      const attrs = externalAttributes(e.type, executable);
+      const offset = sink.offset;
+      if (e.type === 'directory') {
+        await sink.write(localHeader({ name, flags: utf8, method: METHOD_STORE, crc: 0, compressedSize: 0, size: 0, zip64: false }));
+        central.push({ name, flags: utf8, method: METHOD_STORE, crc: 0, compressedSize: 0, size: 0, offset, externalAttributes: attrs });
+        continue;
+      }
+      fileCount++;
+      const job = jobs.get(i);
+      if (job) {
+        const p = await job;
+        jobs.delete(i);
+        inFlight -= e.size;
+        const size = e.data ? e.data.length : e.size;
+        await sink.write(localHeader({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, zip64: false }));
+        await sink.write(p.payload);
+        unzippedSize += size;
+        central.push({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, offset, externalAttributes: attrs });
+      } else {
+        const streamed = await writeStreamed(sink, e, name, utf8, level);
+        unzippedSize += streamed.size;
+        central.push({ ...streamed, name, offset, externalAttributes: attrs });
+      }
+    }
+    const cdOffset = sink.offset;
+    for (const r of central) await sink.write(centralHeader(r));
+    const cdSize = sink.offset - cdOffset;
+    await sink.write(endOfCentralDirectory(central.length, cdSize, cdOffset));
+    await sink.flush();
+    await handle.sync();
+    await handle.close();
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+  const digest = sink.digest();
+  return {
+    path: target,
+    codeSha256: digest.toString('base64'),
+    sha256: digest.toString('hex'),
+    zippedSize: sink.offset,
+    unzippedSize,
+    fileCount,
+    entryCount: central.length,
+  };
+}
+
+async function prepareSmall(e: ZipInputEntry, level: number): Promise<Prepared> {
+  const data = e.data ?? (await fsp.readFile(e.sourcePath!));
+  if (!e.data && data.length !== e.size) {
+    throw new LambdaPackageError('archive', `${e.sourcePath} changed size while it was being zipped`, [], 'do not modify the staged files during packaging');
+  }
+  const crc = zlib.crc32(data);
+  if (data.length === 0 || level === 0) return { crc, method: METHOD_STORE, payload: data };
+  const deflated = await deflateRaw(data, { level });
+  // Stored is smaller for incompressible data; the choice depends only on the bytes, so it is stable.
+  return deflated.length < data.length ? { crc, method: METHOD_DEFLATE, payload: deflated } : { crc, method: METHOD_STORE, payload: data };
+}
+
+async function writeStreamed(sink: ZipSink, e: ZipInputEntry, name: Buffer, utf8: number, level: number) {
+  const zip64 = e.size >= U32_MAX - (1 << 20);
+  const flags = utf8 | FLAG_DATA_DESCRIPTOR;
+  await sink.write(localHeader({ name, flags, method: METHOD_DEFLATE, crc: 0, compressedSize: 0, size: 0, zip64 }));
+  let crc = 0;
+  let size = 0;
+  let compressedSize = 0;
+  const deflater = zlib.createDeflateRaw({ level, chunkSize: 256 * 1024 });
+  const source = createReadStream(e.sourcePath!, { highWaterMark: 1 << 20 });
+  const drain = (async () => {
+    for await (const chunk of deflater as AsyncIterable<Buffer>) {
+      compressedSize += chunk.length;
+      await sink.write(chunk);
+    }
+  })();
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    crc = zlib.crc32(chunk, crc);
+    size += chunk.length;
+    if (!deflater.write(chunk)) await new Promise((r) => deflater.once('drain', r));
+  }
+  deflater.end();
+  await drain;
+  if (size !== e.size) {
+    throw new LambdaPackageError('archive', `${e.sourcePath} changed size while it was being zipped`, [], 'do not modify the staged files during packaging');
+  }
+  await sink.write(dataDescriptor(crc, compressedSize, size, zip64));
+  return { flags, method: METHOD_DEFLATE, crc, compressedSize, size };
+}

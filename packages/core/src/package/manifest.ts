@@ -1,0 +1,38 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { Architecture, DependencyRecord, RuntimeFamily } from '../runtimes/types';
+
+/** `manifest.json` beside `function.zip`: the public record of what was built and why. */
+export interface FunctionManifest {
+  name: string;
+  family: RuntimeFamily;
+  runtime: string;
+  handler: string;
+  architecture: Architecture;
+  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256. */
+  codeSha256: string;
+  sha256: string;
+  zippedSize: number;
+  unzippedSize: number;
+  fileCount: number;
+  dependencies: DependencyRecord[];
+  /** Layer project names, in the order Lambda applies them. */
+  layers: string[];
+  toolchain: Record<string, string>;
+  warnings: string[];
+  /** Files left out by exclude rules (secrets, noise, user globs). */
+  excluded: string[];
+  notes?: Record<string, unknown>;
+}
+
+/** Writes JSON atomically (temp + rename) with sorted dependency order and a trailing newline. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await fsp.rename(tmp, file);
+}
+
+export async function readManifest(file: string): Promise<FunctionManifest> {
+  return JSON.parse(await fsp.readFile(file, 'utf8')) as FunctionManifest;
+}

@@ -1,0 +1,64 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { LambdaPackageError } from '../errors';
+import { compileGlobs, PathMatcher } from './globs';
+
+/** Copies files under `from` that match `include` globs into `to` at the same relative path. */
+export async function copyIncludes(from: string, include: readonly string[], to: string): Promise<string[]> {
+  if (!include.length) return [];
+  const match = compileGlobs(include);
+  const copied: string[] = [];
+  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: (rel) => copied.push(rel) });
+  return copied;
+}
+
+export interface CopyTreeOptions {
+  /** Return false to skip a path (directories: skip the whole subtree). */
+  filter?: (relPath: string, isDirectory: boolean) => boolean;
+  onFile?: (relPath: string) => void;
+  /** Never descend into these (relative) paths. */
+  skip?: PathMatcher;
+}
+
+/**
+ * Copies a tree as real files: symlinks are resolved (their content is copied), so the result
+ * never points back into the workspace. Empty directories that the filter emptied are not created.
+ */
+export async function copyTree(from: string, to: string, options: CopyTreeOptions = {}, rel = ''): Promise<void> {
+  let names: string[];
+  try {
+    names = (await fsp.readdir(path.join(from, rel))).sort();
+  } catch (err) {
+    throw new LambdaPackageError('stage', `cannot read ${path.join(from, rel)}`, [(err as Error).message], 'check that the folder exists and is readable');
+  }
+  for (const name of names) {
+    const relPath = rel ? `${rel}/${name}` : name;
+    const abs = path.join(from, relPath);
+    const st = await fsp.stat(abs).catch(() => {
+      throw new LambdaPackageError('stage', `"${abs}" is a dangling symlink`, [], 'remove the link or create its target');
+    });
+    const isDir = st.isDirectory();
+    if (options.skip?.(relPath, isDir)) continue;
+    if (options.filter && !options.filter(relPath, isDir)) continue;
+    if (isDir) await copyTree(from, to, options, relPath);
+    else if (st.isFile()) {
+      const dest = path.join(to, relPath);
+      await fsp.mkdir(path.dirname(dest), { recursive: true });
+      await fsp.copyFile(abs, dest);
+      await fsp.chmod(dest, st.mode & 0o111 ? 0o755 : 0o644);
+      options.onFile?.(relPath);
+    }
+  }
+}
+
+/** Total bytes of regular files under a folder (what a dependency costs unzipped). */
+export async function treeSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    if (e.isDirectory()) total += await treeSize(abs);
+    else if (e.isFile()) total += (await fsp.stat(abs)).size;
+  }
+  return total;
+}

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { Architecture, DEFAULT_LIMITS, FunctionBuildRequest, LayerAssignment, RuntimeFamily } from '@nx-lambda/core';
+
+/** Options every runtime executor takes (the common part of each runtime's schema.json). */
+export interface CommonPackageOptions {
+  handler: string;
+  runtime: string;
+  architecture?: Architecture;
+  outputPath?: string;
+  include?: string[];
+  exclude?: string[];
+  allowSecrets?: string[];
+  layers?: string[];
+  compressionLevel?: number;
+  directUploadLimitMiB?: number;
+  unzippedLimitMiB?: number;
+  maxLayers?: number;
+}
+
+export const COMMON_OPTION_KEYS = [
+  'handler', 'runtime', 'architecture', 'outputPath', 'include', 'exclude', 'allowSecrets', 'layers',
+  'compressionLevel', 'directUploadLimitMiB', 'unzippedLimitMiB', 'maxLayers',
+] as const;
+
+export interface ProjectLocation {
+  projectName: string;
+  projectRoot: string;
+  workspaceRoot: string;
+}
+
+export function projectLocation(context: ExecutorContext): ProjectLocation {
+  const projectName = context.projectName;
+  if (!projectName) throw new Error('nx-lambda: this executor must run as a project target (no project name in the executor context).');
+  const project = context.projectsConfigurations?.projects[projectName];
+  if (!project) throw new Error(`nx-lambda: project "${projectName}" is not in the workspace's project configurations.`);
+  return { projectName, projectRoot: project.root.split(path.sep).join('/'), workspaceRoot: context.root };
+}
+
+/** `dist/{projectRoot}` unless the user set outputPath (relative to the workspace root). */
+export function resolveOutputPath(loc: ProjectLocation, outputPath: string | undefined): string {
+  const rel = (outputPath ?? `dist/{projectRoot}`).replace('{projectRoot}', loc.projectRoot).replace('{projectName}', loc.projectName);
+  return path.resolve(loc.workspaceRoot, rel);
+}
+
+/**
+ * Rules across fields that schema.json cannot express; returns a new request and never mutates
+ * `options`. Misconfiguration throws with what to change.
+ */
+export function normalizePackageOptions(
+  family: RuntimeFamily,
+  options: CommonPackageOptions,
+  loc: ProjectLocation,
+  runtimeOptions: Record<string, unknown>,
+  layers: readonly LayerAssignment[],
+): FunctionBuildRequest {
+  const where = `${loc.projectName}:package`;
+  if (!options.handler?.trim()) throw new Error(`${where} - "handler" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "src/handler.handler".`);
+  if (!options.runtime?.trim()) throw new Error(`${where} - "runtime" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "nodejs22.x".`);
+  const architecture = options.architecture ?? 'x86_64';
+  if (architecture !== 'x86_64' && architecture !== 'arm64') {
+    throw new Error(`${where} - architecture "${architecture}" is not one Lambda offers.\nUse "x86_64" or "arm64".`);
+  }
+  const MiB = 1024 * 1024;
+  return {
+    projectName: loc.projectName,
+    projectRoot: loc.projectRoot,
+    workspaceRoot: loc.workspaceRoot,
+    family,
+    runtime: options.runtime.trim(),
+    handler: options.handler.trim(),
+    architecture,
+    outputPath: resolveOutputPath(loc, options.outputPath),
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+    allowSecrets: options.allowSecrets ?? [],
+    layers,
+    limits: {
+      directUploadBytes: (options.directUploadLimitMiB ?? DEFAULT_LIMITS.directUploadBytes / MiB) * MiB,
+      unzippedBytes: (options.unzippedLimitMiB ?? DEFAULT_LIMITS.unzippedBytes / MiB) * MiB,
+      maxLayers: options.maxLayers ?? DEFAULT_LIMITS.maxLayers,
+    },
+    compressionLevel: options.compressionLevel ?? 6,
+    options: runtimeOptions,
+  };
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import * as path from 'node:path';
+
+export default defineConfig({
+  resolve: {
+    alias: { '@nx-lambda/core': path.resolve(__dirname, 'packages/core/src/index.ts') },
+  },
+  test: {
+    include: ['packages/*/src/**/*.spec.ts', 'tools/**/*.spec.ts', 'e2e/**/*.spec.ts'],
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
+    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  },
+});
