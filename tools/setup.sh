@@ -9,7 +9,10 @@
 #   dotnet     the .NET SDK (must already be on the machine; Debian does not ship it)
 #   pwsh       PowerShell as a .NET global tool (~/.dotnet/tools/pwsh)
 #   python     python3 + pip + setuptools + wheel, usable offline
-#              (wheel comes from Debian's python3-wheel-whl: /usr/share/python-wheels)
+#              (wheel comes from Debian's python3-wheel-whl: /usr/share/python-wheels;
+#              setuptools, if missing, from the interpreter's own ensurepip wheels —
+#              NOT Debian's setuptools whl, which is patched for Debian's python
+#              and fails on pyenv's: "AttributeError: install_layout")
 #   benches    zip, unzip
 #
 # Idempotent: only what is missing is installed; `apt-get update` runs only when
@@ -76,7 +79,6 @@ APT_PACKAGES=(
   zip
   unzip
   python3-wheel-whl
-  python3-setuptools-whl
 )
 
 # Tools that some other source may already provide (e.g. NodeSource's nodejs,
@@ -188,7 +190,7 @@ if [[ "$CAN_INSTALL" == "0" ]]; then
       case "$m" in
         python3) ;;
         pip) log "  get it with: python3 -m ensurepip --upgrade" ;;
-        setuptools) log "  get it with: python3 -m pip install --no-index --find-links $PYTHON_WHEELS_DIR setuptools   (needs Debian's python3-setuptools-whl)" ;;
+        setuptools) log "  get it with: python3 -m pip install --no-index --find-links \"\$(python3 -c 'import ensurepip,os; print(os.path.dirname(ensurepip.__file__))')/_bundled\" setuptools" ;;
         wheel) log "  get it with: python3 -m pip install --no-index --find-links $PYTHON_WHEELS_DIR wheel   (needs Debian's python3-wheel-whl)" ;;
       esac
     done
@@ -223,10 +225,15 @@ if [[ "$CAN_INSTALL" == "1" ]]; then
         pip)
           log "installing pip with ensurepip"
           "$PY" -m ensurepip --upgrade ;;
-        setuptools|wheel)
-          # Offline: PyPI is not reachable; Debian ships these as wheels.
-          log "installing python $m from $PYTHON_WHEELS_DIR (offline)"
-          "$PY" -m pip install -q --no-index --find-links "$PYTHON_WHEELS_DIR" "$m" ;;
+        setuptools)
+          # Offline: PyPI is not reachable; the interpreter bundles a setuptools wheel.
+          bundled="$("$PY" -c 'import ensurepip, os; print(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled"))')"
+          log "installing python setuptools from $bundled (offline)"
+          "$PY" -m pip install -q --no-index --find-links "$bundled" setuptools ;;
+        wheel)
+          # Offline: PyPI is not reachable; Debian ships wheel as a .whl (python3-wheel-whl).
+          log "installing python wheel from $PYTHON_WHEELS_DIR (offline)"
+          "$PY" -m pip install -q --no-index --find-links "$PYTHON_WHEELS_DIR" wheel ;;
       esac
     done
     if have pyenv; then pyenv rehash >/dev/null 2>&1 || true; fi

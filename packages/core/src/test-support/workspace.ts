@@ -1,0 +1,45 @@
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_LIMITS } from '../package/limits';
+import type { FunctionBuildRequest } from '../runtimes/types';
+
+/** A temp folder for one test; files given as `{ 'rel/path': 'content' }`. */
+export async function tempDir(label: string, files: Record<string, string | Buffer> = {}): Promise<string> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-test-${label}-`));
+  await writeFiles(dir, files);
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(dir, rel);
+    await fsp.mkdir(path.dirname(abs), { recursive: true });
+    await fsp.writeFile(abs, content);
+  }
+}
+
+/** A package request with the defaults an executor would fill in; override what the test needs. */
+export function makeRequest(workspaceRoot: string, over: Partial<FunctionBuildRequest> & Pick<FunctionBuildRequest, 'family' | 'runtime' | 'handler' | 'projectRoot'>): FunctionBuildRequest {
+  return {
+    projectName: path.posix.basename(over.projectRoot),
+    workspaceRoot,
+    architecture: 'x86_64',
+    outputPath: path.join(workspaceRoot, 'dist', over.projectRoot),
+    include: [],
+    exclude: [],
+    allowSecrets: [],
+    layers: [],
+    limits: DEFAULT_LIMITS,
+    compressionLevel: 6,
+    options: {},
+    ...over,
+  };
+}
+
+/** ELF machine of a binary: 'x86_64', 'aarch64' or the raw number. */
+export function elfMachine(bytes: Buffer): string {
+  if (bytes.length < 20 || bytes.readUInt32BE(0) !== 0x7f454c46) return 'not-elf';
+  const m = bytes.readUInt16LE(18);
+  return m === 62 ? 'x86_64' : m === 183 ? 'aarch64' : String(m);
+}
