@@ -79,6 +79,7 @@ APT_PACKAGES=(
   zip
   unzip
   python3-wheel-whl
+  gcc-aarch64-linux-gnu   # python tests: a real aarch64 .so in a test wheel
 )
 
 # Tools that some other source may already provide (e.g. NodeSource's nodejs,
