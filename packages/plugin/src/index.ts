@@ -1,1 +1,2 @@
-export {};
+export { createNodes, createNodesV2, type NxLambdaPluginOptions } from './graph/create-nodes';
+export { createDependencies } from './graph/create-dependencies';

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import {
+  csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, powershellRequiredModules, pythonPyprojectPaths,
+  pythonRequirementPaths, rubyGemfilePaths,
+} from './local-references';
+
+interface ProjectInfo {
+  name: string;
+  root: string;
+}
+
+/** Which manifest files of a project can reference local folders, and how to read them. */
+const PATH_REFERENCES: Record<string, (text: string) => string[]> = {
+  'pyproject.toml': pythonPyprojectPaths,
+  'requirements.txt': pythonRequirementPaths,
+  Gemfile: rubyGemfilePaths,
+  'go.mod': goLocalPaths,
+};
+
+/** The project whose root contains `rel` (the deepest one). */
+function owner(projects: readonly ProjectInfo[], rel: string): ProjectInfo | undefined {
+  let best: ProjectInfo | undefined;
+  for (const p of projects) {
+    const inside = p.root === '.' || p.root === '' ? true : rel === p.root || rel.startsWith(`${p.root}/`);
+    if (inside && (!best || p.root.length > best.root.length)) best = p;
+  }
+  return best;
+}
+
+function read(workspaceRoot: string, rel: string): string | undefined {
+  const abs = path.join(workspaceRoot, rel);
+  return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+}
+
+function filesIn(workspaceRoot: string, root: string, ext: string): string[] {
+  const dir = path.join(workspaceRoot, root);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => path.posix.join(root, f)) : [];
+}
+
+/**
+ * Edges from the manifests of every language: pyproject/requirements path dependencies, Gemfile
+ * `path:` gems, go.mod `replace` and go.work `use`, csproj ProjectReference, Maven dependencies on
+ * workspace modules, PowerShell `#Requires -Modules` of workspace modules.
+ */
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const ws = context.workspaceRoot;
+  const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => ({ name, root: p.root.replace(/\\/g, '/') }));
+  const deps: RawProjectGraphDependency[] = [];
+  const seen = new Set<string>();
+  const add = (source: ProjectInfo, targetRel: string, sourceFile: string) => {
+    const target = owner(projects, path.posix.normalize(targetRel));
+    if (!target || target.name === source.name) return;
+    const key = `${source.name}->${target.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    deps.push({ source: source.name, target: target.name, type: DependencyType.static, sourceFile });
+  };
+
+  const mavenByCoordinates = new Map<string, ProjectInfo>();
+  const psModules = new Map<string, ProjectInfo>();
+  const goModules = new Map<string, ProjectInfo>();
+  for (const p of projects) {
+    const goMod = read(ws, path.posix.join(p.root, 'go.mod'));
+    const modulePath = goMod ? goModulePath(goMod) : undefined;
+    if (modulePath) goModules.set(modulePath, p);
+    const pom = read(ws, path.posix.join(p.root, 'pom.xml'));
+    const coords = pom ? mavenCoordinates(pom) : undefined;
+    if (coords) mavenByCoordinates.set(`${coords.groupId ?? ''}:${coords.artifactId}`, p);
+    for (const f of [...filesIn(ws, p.root, '.psd1'), ...filesIn(ws, p.root, '.psm1')]) psModules.set(path.posix.basename(f).replace(/\.ps[dm]1$/, '').toLowerCase(), p);
+  }
+
+  for (const p of projects) {
+    for (const [file, parse] of Object.entries(PATH_REFERENCES)) {
+      const rel = path.posix.join(p.root, file);
+      const text = read(ws, rel);
+      if (text) for (const ref of parse(text)) add(p, path.posix.join(p.root, ref), rel);
+    }
+    const goModRel = path.posix.join(p.root, 'go.mod');
+    // A required module that is a workspace project (via replace or go.work) is a local edge.
+    for (const mod of goRequires(read(ws, goModRel) ?? '')) {
+      const target = goModules.get(mod);
+      if (target) add(p, target.root, goModRel);
+    }
+    for (const csproj of filesIn(ws, p.root, '.csproj')) {
+      for (const ref of csprojReferences(read(ws, csproj) ?? '')) add(p, path.posix.dirname(path.posix.join(p.root, ref)), csproj);
+    }
+    const pomRel = path.posix.join(p.root, 'pom.xml');
+    const pom = read(ws, pomRel);
+    if (pom) {
+      for (const d of mavenDependencies(pom)) {
+        const target = mavenByCoordinates.get(`${d.groupId ?? ''}:${d.artifactId}`);
+        if (target) add(p, target.root, pomRel);
+      }
+    }
+    for (const script of filesIn(ws, p.root, '.ps1')) {
+      for (const name of powershellRequiredModules(read(ws, script) ?? '')) {
+        const target = psModules.get(name.toLowerCase());
+        if (target) add(p, target.root, script);
+      }
+    }
+  }
+  return deps;
+};

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createNodesFromFiles, type CreateNodes, type CreateNodesResult, type TargetConfiguration } from '@nx/devkit';
+import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
+
+/** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
+export interface NxLambdaPluginOptions {
+  packageTargetName?: string;
+  deployTargetName?: string;
+  invokeTargetName?: string;
+  layerTargetName?: string;
+  /** Defaults merged under every function's lambda.json (e.g. `{ "architecture": "arm64" }`). */
+  defaults?: Record<string, unknown>;
+}
+
+export interface NormalizedPluginOptions {
+  packageTargetName: string;
+  deployTargetName: string;
+  invokeTargetName: string;
+  layerTargetName: string;
+  defaults: Record<string, unknown>;
+}
+
+export function normalizePluginOptions(options: NxLambdaPluginOptions | undefined): NormalizedPluginOptions {
+  return {
+    packageTargetName: options?.packageTargetName ?? 'package',
+    deployTargetName: options?.deployTargetName ?? 'deploy',
+    invokeTargetName: options?.invokeTargetName ?? 'invoke',
+    layerTargetName: options?.layerTargetName ?? 'layer',
+    defaults: options?.defaults ?? {},
+  };
+}
+
+/** Name of the project at `root`: what project.json or package.json says, else the folder name. */
+export function projectNameAt(workspaceRoot: string, root: string): string {
+  for (const file of ['project.json', 'package.json']) {
+    const abs = path.join(workspaceRoot, root, file);
+    if (existsSync(abs)) {
+      const name = (JSON.parse(readFileSync(abs, 'utf8')) as { name?: string }).name;
+      if (name) return name;
+    }
+  }
+  return path.posix.basename(root);
+}
+
+/** Targets of one function project, inferred from its lambda.json. */
+export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
+  const root = path.posix.dirname(markerPath);
+  const marker = { ...options.defaults, ...readFunctionMarker(workspaceRoot, markerPath) } as ReturnType<typeof readFunctionMarker>;
+  const family = familyOf(marker, path.join(workspaceRoot, root), markerPath);
+  const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
+  const layers = marker.layers ?? [];
+  const pkg: TargetConfiguration = {
+    executor: `@nx-lambda/plugin:${family}`,
+    cache: true,
+    inputs: [
+      'production',
+      '^production',
+      ...DEPENDENCY_FILES[family],
+      { runtime: TOOLCHAIN_COMMANDS[family] },
+      ...(layers.length ? [{ dependentTasksOutputFiles: '**/plan.json', transitive: false }] : []),
+    ],
+    outputs: [`{workspaceRoot}/${outputPath}`],
+    options: packageOptionsOf(marker),
+    // The function builds without what its layers supply, so the layer plans come first.
+    dependsOn: layers.length ? [{ projects: layers, target: options.layerTargetName }] : [],
+    metadata: { description: `Package ${family} function as ${outputPath}/function.zip`, technologies: ['aws-lambda', family] },
+  };
+  const deploy: TargetConfiguration = {
+    executor: '@nx-lambda/plugin:deploy',
+    cache: false,
+    dependsOn: [options.packageTargetName],
+    options: { ...(marker.deploy ?? {}), outputPath },
+    metadata: { description: 'Deploy the packaged zip to AWS Lambda (only what changed)' },
+  };
+  const invoke: TargetConfiguration = {
+    executor: '@nx-lambda/plugin:invoke',
+    cache: false,
+    dependsOn: [options.packageTargetName],
+    options: { outputPath },
+    metadata: { description: 'Run the packaged zip and its layers locally' },
+  };
+  return {
+    projects: {
+      [root]: {
+        root,
+        name: projectNameAt(workspaceRoot, root),
+        projectType: 'application',
+        tags: ['lambda', `lambda:${family}`],
+        targets: {
+          [options.packageTargetName]: pkg,
+          [options.deployTargetName]: deploy,
+          [options.invokeTargetName]: invoke,
+        },
+      },
+    },
+  };
+}
+
+export const createNodes: CreateNodes<NxLambdaPluginOptions> = [
+  `**/${FUNCTION_MARKER}`,
+  (files, options, context) =>
+    createNodesFromFiles((file, opts) => functionNode(file, normalizePluginOptions(opts), context.workspaceRoot), files, options ?? {}, context),
+];
+
+/** Nx 22 reads `createNodesV2`; Nx 23+ prefers `createNodes`. Same tuple under both names. */
+export const createNodesV2 = createNodes;
