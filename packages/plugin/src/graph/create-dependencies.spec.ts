@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { CreateDependenciesContext } from '@nx/devkit';
+import { tempDir } from '../../../core/src/test-support/workspace';
+import { createDependencies } from './create-dependencies';
+
+async function edgesOf(files: Record<string, string>, roots: Record<string, string>) {
+  const ws = await tempDir('deps', files);
+  const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name }]));
+  const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
+  const deps = await createDependencies(undefined, context);
+  return deps.map((d) => `${d.source}->${d.target} (${'sourceFile' in d ? d.sourceFile : ''})`).sort();
+}
+
+describe('createDependencies', () => {
+  it('links functions to the workspace libraries each language references', async () => {
+    const edges = await edgesOf(
+      {
+        'fns/py/pyproject.toml': '[tool.uv.sources]\ngreeting = { path = "../../libs/py-greeting" }\n',
+        'fns/py2/requirements.txt': '-e ../../libs/py-greeting\nrequests==2.0\n',
+        'libs/py-greeting/pyproject.toml': '[project]\nname = "greeting"\n',
+        'fns/rb/Gemfile': "gem 'greeting', path: '../../libs/rb-greeting'\n",
+        'libs/rb-greeting/greeting.gemspec': '',
+        'fns/go/go.mod': 'module example.com/fn\nrequire example.com/greeting v0.0.0\nreplace example.com/greeting => ../../libs/go-greeting\n',
+        'libs/go-greeting/go.mod': 'module example.com/greeting\n',
+        'fns/cs/Fn.csproj': '<Project><ItemGroup><ProjectReference Include="..\\..\\libs\\cs-greeting\\Greeting.csproj" /></ItemGroup></Project>',
+        'libs/cs-greeting/Greeting.csproj': '<Project/>',
+        'fns/java/pom.xml': '<project><groupId>com.example</groupId><artifactId>fn</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>greeting</artifactId></dependency></dependencies></project>',
+        'libs/java-greeting/pom.xml': '<project><groupId>com.example</groupId><artifactId>greeting</artifactId></project>',
+        'fns/ps/handler.ps1': '#Requires -Modules Greeting\nfunction handler {}\n',
+        'libs/ps-greeting/Greeting.psd1': '@{}',
+        'fns/unrelated/lambda.json': '{}',
+      },
+      {
+        py: 'fns/py', py2: 'fns/py2', 'py-greeting': 'libs/py-greeting', rb: 'fns/rb', 'rb-greeting': 'libs/rb-greeting',
+        go: 'fns/go', 'go-greeting': 'libs/go-greeting', cs: 'fns/cs', 'cs-greeting': 'libs/cs-greeting',
+        java: 'fns/java', 'java-greeting': 'libs/java-greeting', ps: 'fns/ps', 'ps-greeting': 'libs/ps-greeting', unrelated: 'fns/unrelated',
+      },
+    );
+    expect(edges).toEqual([
+      'cs->cs-greeting (fns/cs/Fn.csproj)',
+      'go->go-greeting (fns/go/go.mod)',
+      'java->java-greeting (fns/java/pom.xml)',
+      'ps->ps-greeting (fns/ps/handler.ps1)',
+      'py->py-greeting (fns/py/pyproject.toml)',
+      'py2->py-greeting (fns/py2/requirements.txt)',
+      'rb->rb-greeting (fns/rb/Gemfile)',
+    ]);
+  });
+
+  it('adds no edge for paths outside every project or back into the same project', async () => {
+    const edges = await edgesOf({ 'fns/py/requirements.txt': '-e ../../vendor/thing\n-e ./sub\n' }, { py: 'fns/py' });
+    expect(edges).toEqual([]);
+  });
+});

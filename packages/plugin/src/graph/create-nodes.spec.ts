@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../core/src/test-support/workspace';
+import { functionNode, normalizePluginOptions } from './create-nodes';
+
+describe('functionNode', () => {
+  it('infers package, deploy and invoke targets from lambda.json', async () => {
+    const ws = await tempDir('nodes', {
+      'apps/orders/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', architecture: 'arm64', deploy: { role: 'arn:aws:iam::1:role/r' } }),
+    });
+    const result = functionNode('apps/orders/lambda.json', normalizePluginOptions({}), ws);
+    const project = result.projects!['apps/orders'];
+    expect(project.name).toBe('orders');
+    expect(project.targets!.package.executor).toBe('@nx-lambda/plugin:python');
+    expect(project.targets!.package.cache).toBe(true);
+    expect(project.targets!.package.options).toEqual({ runtime: 'python3.12', handler: 'app.handler', architecture: 'arm64' });
+    expect(project.targets!.package.outputs).toEqual(['{workspaceRoot}/dist/{projectRoot}']);
+    expect(project.targets!.package.inputs).toContainEqual({ runtime: 'python3 --version' });
+    expect(project.targets!.deploy).toMatchObject({ executor: '@nx-lambda/plugin:deploy', cache: false, dependsOn: ['package'], options: { role: 'arn:aws:iam::1:role/r' } });
+    expect(project.targets!.invoke.dependsOn).toEqual(['package']);
+  });
+
+  it('tells provided.al2023 functions apart by their files, and lets nx.json rename targets', async () => {
+    const ws = await tempDir('nodes', {
+      'fns/go-fn/lambda.json': JSON.stringify({ runtime: 'provided.al2023', handler: 'bootstrap' }),
+      'fns/go-fn/go.mod': 'module example.com/fn\n',
+      'fns/ps-fn/lambda.json': JSON.stringify({ runtime: 'provided.al2023', handler: 'handler.ps1::Invoke' }),
+      'fns/ps-fn/handler.ps1': 'function Invoke {}\n',
+    });
+    const opts = normalizePluginOptions({ packageTargetName: 'zip' });
+    expect(functionNode('fns/go-fn/lambda.json', opts, ws).projects!['fns/go-fn'].targets!.zip.executor).toBe('@nx-lambda/plugin:go');
+    const ps = functionNode('fns/ps-fn/lambda.json', opts, ws).projects!['fns/ps-fn'];
+    expect(ps.targets!.zip.executor).toBe('@nx-lambda/plugin:powershell');
+    expect(ps.targets!.deploy.dependsOn).toEqual(['zip']);
+  });
+
+  it('makes a function with layers depend on their layer targets', async () => {
+    const ws = await tempDir('nodes', { 'f/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', layers: ['shared-node'] }) });
+    const pkg = functionNode('f/lambda.json', normalizePluginOptions({}), ws).projects!.f.targets!.package;
+    expect(pkg.dependsOn).toEqual([{ projects: ['shared-node'], target: 'layer' }]);
+  });
+
+  it('says what to fix for a marker without a handler, an unknown runtime, or an ambiguous custom runtime', async () => {
+    const ws = await tempDir('nodes', {
+      'a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),
+      'b/lambda.json': JSON.stringify({ runtime: 'cobol1.0', handler: 'x' }),
+      'c/lambda.json': JSON.stringify({ runtime: 'provided.al2023', handler: 'bootstrap' }),
+      'd/lambda.json': '{ not json',
+    });
+    const opts = normalizePluginOptions({});
+    expect(() => functionNode('a/lambda.json', opts, ws)).toThrow(/a\/lambda.json has no "handler"/);
+    expect(() => functionNode('b/lambda.json', opts, ws)).toThrow(/runtime "cobol1.0".*\n.*nodejs22.x/);
+    expect(() => functionNode('c/lambda.json', opts, ws)).toThrow(/Add "family"/);
+    expect(() => functionNode('d/lambda.json', opts, ws)).toThrow(/d\/lambda.json is not valid JSON/);
+  });
+});
