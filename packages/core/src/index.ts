@@ -10,3 +10,6 @@ export * from './package/pipeline';
 export * from './package/stage';
 export * from './runtimes/types';
 export * from './runtimes/index';
+export * from './deploy/index';
+export * from './invoke/index';
+export * from './layers/planner';
