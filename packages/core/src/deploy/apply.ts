@@ -1,0 +1,159 @@
+import {
+  CreateAliasCommand, CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, PublishVersionCommand, Runtime,
+  UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2, UpdateFunctionConfigurationRequest,
+} from '@aws-sdk/client-lambda';
+import { LambdaPackageError } from '../errors';
+import { findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
+import { planFunction } from './plan';
+import { backoffDelay, retryKind, RetryPolicy, sleep, withRetry } from './retry';
+import type { DesiredFunction, DesiredLayer, FunctionPlan, FunctionStep, LayerPlan } from './types';
+import { codeSource, UploadSettings, ZipToUpload } from './upload';
+
+export interface WaiterSettings {
+  minDelaySeconds: number;
+  maxWaitSeconds: number;
+}
+
+export interface ApplySettings extends Omit<UploadSettings, 'retry'> {
+  lambda: LambdaClient;
+  retry: RetryPolicy;
+  waiter: WaiterSettings;
+  log: (line: string) => void;
+}
+
+/** Steps done so far for one function: what the half-way report lists. */
+export interface Progress {
+  done: string[];
+}
+
+const errorName = (err: unknown) => (err as { name?: string })?.name ?? '';
+const alreadyExists = (err: unknown) => errorName(err) === 'ResourceConflictException' && /already exist/i.test((err as Error).message);
+
+/**
+ * Publishes a layer version unless one with the same CodeSha256 exists. A publish whose answer
+ * was lost may still have happened, so before each retry the versions are read again: a retry
+ * never creates a duplicate.
+ */
+export async function applyLayer(plan: LayerPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
+  if (plan.action === 'reuse' && plan.arn) return plan.arn;
+  const content = await codeSource(zip, s);
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) {
+      const found = await findLayerVersion(s.lambda, layer.name, layer.codeSha256, s.retry);
+      if (found.match) return found.match.arn;
+    }
+    try {
+      const out = await s.lambda.send(new PublishLayerVersionCommand({
+        LayerName: layer.name,
+        Description: layerDescription(layer.codeSha256),
+        Content: content,
+        CompatibleRuntimes: layer.compatibleRuntimes as Runtime[],
+        CompatibleArchitectures: layer.compatibleArchitectures.length ? layer.compatibleArchitectures : undefined,
+      }));
+      if (!out.LayerVersionArn) throw new Error(`PublishLayerVersion of ${layer.name} returned no LayerVersionArn`);
+      if (out.Content?.CodeSha256 && out.Content.CodeSha256 !== layer.codeSha256) {
+        throw new LambdaPackageError('deploy:layer', `layer ${layer.name}: Lambda computed CodeSha256 ${out.Content.CodeSha256}, the manifest says ${layer.codeSha256}`, [], 'rebuild the layer; the zip changed after its manifest was written');
+      }
+      return out.LayerVersionArn;
+    } catch (err) {
+      if (attempt >= s.retry.maxRetries || retryKind(err) === null) throw err;
+      await sleep(backoffDelay(attempt, s.retry));
+    }
+  }
+}
+
+async function waitUntilSettled(s: ApplySettings, functionName: string, afterCreate: boolean): Promise<void> {
+  const params = { client: s.lambda, minDelay: s.waiter.minDelaySeconds, maxDelay: Math.max(s.waiter.minDelaySeconds, 10), maxWaitTime: s.waiter.maxWaitSeconds };
+  try {
+    if (afterCreate) await waitUntilFunctionActiveV2(params, { FunctionName: functionName });
+    else await waitUntilFunctionUpdatedV2(params, { FunctionName: functionName });
+  } catch (err) {
+    throw new LambdaPackageError('deploy:wait', `function ${functionName} did not become ${afterCreate ? 'Active' : 'Successful'}`,
+      [(err as Error).message.split('\n')[0]], 'check the function in the Lambda console (StateReason / LastUpdateStatusReason), then run deploy again');
+  }
+}
+
+function configRequest(f: DesiredFunction, fields: readonly string[], layerArns: string[]): UpdateFunctionConfigurationRequest {
+  const req: UpdateFunctionConfigurationRequest = { FunctionName: f.functionName };
+  for (const field of fields) {
+    if (field === 'runtime') req.Runtime = f.runtime as Runtime;
+    if (field === 'handler') req.Handler = f.handler;
+    if (field === 'role') req.Role = f.role;
+    if (field === 'memorySize') req.MemorySize = f.memorySize;
+    if (field === 'timeout') req.Timeout = f.timeout;
+    if (field === 'description') req.Description = f.description;
+    if (field === 'environment') req.Environment = { Variables: f.environment };
+    if (field === 'layers') req.Layers = layerArns;
+  }
+  return req;
+}
+
+/** Runs one function's planned steps in order, recording each finished step in `progress`. */
+export async function applyFunction(
+  plan: FunctionPlan, f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress,
+): Promise<void> {
+  const name = f.functionName;
+  const call = <T>(fn: () => Promise<T>, isFinal?: (err: unknown) => boolean) => withRetry(fn, s.retry, isFinal);
+  let version: string | undefined;
+  for (const step of plan.steps) {
+    if (step === 'create') {
+      const Code = await codeSource(zip, s);
+      try {
+        await call(() => s.lambda.send(new CreateFunctionCommand({
+          FunctionName: name, Role: f.role, Runtime: f.runtime as Runtime, Handler: f.handler, Code,
+          Architectures: [f.architecture], MemorySize: f.memorySize, Timeout: f.timeout, Description: f.description,
+          Environment: f.environment ? { Variables: f.environment } : undefined, Layers: layerArns,
+        })), alreadyExists);
+      } catch (err) {
+        if (!alreadyExists(err)) throw err;
+        // Our own create whose answer was lost, or a concurrent deploy: continue as an update.
+        s.log(`  ${name}: already exists; planning it again as an update`);
+        return applyReplanned(f, zip, layerArns, s, progress);
+      }
+      await waitUntilSettled(s, name, true);
+    } else if (step === 'update-code') {
+      const code = await codeSource(zip, s);
+      await call(() => s.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ...code, Architectures: [f.architecture] })));
+      await waitUntilSettled(s, name, false);
+    } else if (step === 'update-config') {
+      await call(() => s.lambda.send(new UpdateFunctionConfigurationCommand(configRequest(f, plan.configChanges, layerArns))));
+      await waitUntilSettled(s, name, false);
+    } else if (step === 'publish-version') {
+      // Lambda returns the latest version when nothing changed since it, so a retry adds none.
+      const out = await call(() => s.lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: f.codeSha256 })));
+      version = out.Version;
+    } else if (step === 'create-alias' || step === 'update-alias') {
+      await moveAlias(step, f, requireVersion(version, name), s);
+    }
+    progress.done.push(version && step === 'publish-version' ? `${step} ${version}` : step);
+  }
+}
+
+function requireVersion(version: string | undefined, name: string): string {
+  if (!version) throw new Error(`deploy:apply - ${name}: alias step without a published version`);
+  return version;
+}
+
+async function moveAlias(step: FunctionStep, f: DesiredFunction, version: string, s: ApplySettings): Promise<void> {
+  const alias = f.alias as string;
+  const update = () => withRetry(() => s.lambda.send(new UpdateAliasCommand({ FunctionName: f.functionName, Name: alias, FunctionVersion: version })), s.retry);
+  if (step === 'update-alias') return void (await update());
+  try {
+    await withRetry(() => s.lambda.send(new CreateAliasCommand({ FunctionName: f.functionName, Name: alias, FunctionVersion: version })), s.retry, alreadyExists);
+  } catch (err) {
+    if (!alreadyExists(err)) throw err;
+    await update();
+  }
+}
+
+/** After an unexpected "already exists": read the function again and apply the update plan. */
+async function applyReplanned(f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress): Promise<void> {
+  const current = await readCurrentFunction(s.lambda, f.functionName, f.alias, s.retry);
+  if (!current.latest) throw new Error(`deploy:apply - ${f.functionName}: CreateFunction said it exists, GetFunction says it does not`);
+  const pinned: DesiredFunction = { ...f, layers: layerArns.map((arn) => ({ arn })) };
+  const plan = planFunction(pinned, current, new Map());
+  if (plan.steps.includes('create')) throw new Error(`deploy:apply - ${f.functionName}: re-plan after "already exists" asked to create again`);
+  progress.done.push('create (already existed)');
+  return applyFunction(plan, pinned, zip, layerArns, s, progress);
+}

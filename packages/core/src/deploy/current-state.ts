@@ -1,0 +1,79 @@
+import {
+  FunctionConfiguration, GetAliasCommand, GetFunctionCommand, GetFunctionConfigurationCommand, GetLayerVersionCommand,
+  LambdaClient, LayerVersionsListItem, ListLayerVersionsCommand,
+} from '@aws-sdk/client-lambda';
+import type { Architecture } from '../runtimes/types';
+import { RetryPolicy, withRetry } from './retry';
+import type { CurrentFunction, CurrentLayer, DeployedConfig } from './types';
+
+/** Reads only: what is deployed now. Used by plan, dry-run and the layer-publish idempotency check. */
+
+const isNotFound = (err: unknown) => (err as { name?: string })?.name === 'ResourceNotFoundException';
+
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export function deployedConfig(c: FunctionConfiguration): DeployedConfig {
+  return {
+    runtime: c.Runtime,
+    handler: c.Handler,
+    role: c.Role,
+    memorySize: c.MemorySize,
+    timeout: c.Timeout,
+    environment: { ...(c.Environment?.Variables ?? {}) },
+    description: c.Description,
+    layers: (c.Layers ?? []).map((l) => l.Arn ?? ''),
+    architecture: (c.Architectures?.[0] ?? 'x86_64') as Architecture,
+    codeSha256: c.CodeSha256 ?? '',
+  };
+}
+
+export async function readCurrentFunction(lambda: LambdaClient, functionName: string, alias: string | undefined, retry: RetryPolicy): Promise<CurrentFunction> {
+  const got = await withRetry(() => orNull(lambda.send(new GetFunctionCommand({ FunctionName: functionName }))), retry);
+  if (!got?.Configuration) return { latest: null, alias: alias ? null : undefined };
+  const current: CurrentFunction = { latest: deployedConfig(got.Configuration) };
+  if (alias) {
+    const a = await withRetry(() => orNull(lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }))), retry);
+    if (!a?.FunctionVersion) {
+      current.alias = null;
+    } else {
+      const target = await withRetry(() => orNull(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: a.FunctionVersion }))), retry);
+      current.alias = { name: alias, functionVersion: a.FunctionVersion, target: target ? deployedConfig(target) : null };
+    }
+  }
+  return current;
+}
+
+/** The description we give each layer version: lets a lookup try the likely match first. */
+export function layerDescription(codeSha256: string): string {
+  return `nx-lambda CodeSha256=${codeSha256}`;
+}
+
+/**
+ * An existing version of `layerName` with this CodeSha256. ListLayerVersions does not return the
+ * hash, so candidates are confirmed with GetLayerVersion: versions we described first, then the
+ * rest newest first, stopping at the first match.
+ */
+export async function findLayerVersion(lambda: LambdaClient, layerName: string, codeSha256: string, retry: RetryPolicy): Promise<CurrentLayer> {
+  const versions: LayerVersionsListItem[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await withRetry(() => orNull(lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, Marker: marker }))), retry);
+    versions.push(...(page?.LayerVersions ?? []));
+    marker = page?.NextMarker;
+  } while (marker);
+  const described = layerDescription(codeSha256);
+  const ordered = [...versions.filter((v) => v.Description === described), ...versions.filter((v) => v.Description !== described)];
+  for (const v of ordered) {
+    if (v.Version === undefined || !v.LayerVersionArn) continue;
+    const got = await withRetry(() => orNull(lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: v.Version }))), retry);
+    if (got?.Content?.CodeSha256 === codeSha256) return { match: { arn: v.LayerVersionArn, version: v.Version } };
+  }
+  return { match: null };
+}

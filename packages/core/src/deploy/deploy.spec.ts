@@ -1,0 +1,203 @@
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaApi, startLambdaApi } from '../../../../tools/lambda-api/server.mjs';
+import { tempDir } from '../test-support/workspace';
+import { deployFunctions, DeployFunctionSpec } from './deploy';
+import { writeFunctionArtifact, writeLayerArtifact } from './test-support/artifacts';
+import { loopbackOptions, useDummyAwsCredentials } from './test-support/loopback';
+
+const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
+let api: LambdaApi;
+let root: string;
+
+beforeAll(async () => {
+  useDummyAwsCredentials();
+  api = await startLambdaApi({ updateDelayMs: 50, buckets: ['artifacts'] });
+  root = await tempDir('deploy');
+});
+afterAll(async () => api?.close());
+
+const fnState = (name: string) => api.state.functions.get(name) as NonNullable<ReturnType<LambdaApi['state']['functions']['get']>>;
+const opts = (over = {}) => loopbackOptions(api.endpoint, over);
+
+async function artifact(label: string, name: string, code: string, extra: Partial<Parameters<typeof writeFunctionArtifact>[1]> = {}) {
+  const dir = path.join(root, label);
+  const zip = await writeFunctionArtifact(dir, { name, files: { 'index.js': code }, ...extra });
+  return { dir, ...zip };
+}
+
+describe('create, then redeploy', () => {
+  let spec: DeployFunctionSpec;
+  let codeSha256: string;
+  beforeAll(async () => {
+    const a = await artifact('create', 'create-fn', 'exports.handler = async () => 1;', { notes: { lambdaHandler: 'index.handler' } });
+    codeSha256 = a.codeSha256;
+    spec = { artifactDir: a.dir, role: ROLE, memorySize: 256, environment: { STAGE: 'test' } };
+    api.resetCounts();
+    const result = await deployFunctions([spec], opts());
+    expect(result.ok, result.report).toBe(true);
+  });
+
+  it('creates the function with the zip, handler and settings of the manifest and options', () => {
+    const c = fnState('create-fn').config;
+    expect(c).toMatchObject({ CodeSha256: codeSha256, Handler: 'index.handler', Runtime: 'nodejs22.x', MemorySize: 256, Role: ROLE, State: 'Active' });
+    expect(c.Environment.Variables).toEqual({ STAGE: 'test' });
+    expect(api.counts.CreateFunction).toBe(1);
+  });
+
+  it('makes zero write calls when nothing changed', async () => {
+    api.resetCounts();
+    const result = await deployFunctions([spec], opts());
+    expect(result.functions[0]).toMatchObject({ action: 'no change', status: 'unchanged' });
+    expect(api.writeCalls()).toBe(0);
+  });
+});
+
+describe('updates', () => {
+  const name = 'update-fn';
+  beforeAll(async () => {
+    const a = await artifact('update-v1', name, 'exports.handler = async () => "v1";');
+    expect((await deployFunctions([{ artifactDir: a.dir, role: ROLE }], opts())).ok).toBe(true);
+  });
+
+  it('a code change makes exactly one UpdateFunctionCode and no configuration update', async () => {
+    const a = await artifact('update-v2', name, 'exports.handler = async () => "v2";');
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE }], opts());
+    expect(result.functions[0].action).toBe('update code');
+    expect(api.counts.UpdateFunctionCode).toBe(1);
+    expect(api.counts.UpdateFunctionConfiguration ?? 0).toBe(0);
+    expect(fnState(name).config.CodeSha256).toBe(a.codeSha256);
+  });
+
+  it('a configuration-only change makes one UpdateFunctionConfiguration and no code upload', async () => {
+    const a = await artifact('update-v2', name, 'exports.handler = async () => "v2";');
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE, timeout: 30 }], opts());
+    expect(result.plan.functions[0]).toMatchObject({ action: 'update config', configChanges: ['timeout'] });
+    expect(api.counts.UpdateFunctionConfiguration).toBe(1);
+    expect(api.counts.UpdateFunctionCode ?? 0).toBe(0);
+    expect(fnState(name).config.Timeout).toBe(30);
+  });
+});
+
+describe('layers', () => {
+  let layerDir: string;
+  let layerArn: string;
+  beforeAll(async () => {
+    layerDir = path.join(root, 'layer-shared');
+    await writeLayerArtifact(layerDir, 'shared-deps', { 'nodejs/node_modules/dep/index.js': 'module.exports = 1;' });
+    const a = await artifact('layer-user-1', 'layer-user-1', 'exports.handler = async () => require("dep");', { layers: ['shared-deps'] });
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE, layerArtifactDirs: { 'shared-deps': layerDir } }], opts());
+    expect(result.ok, result.report).toBe(true);
+    layerArn = result.layers[0].arn as string;
+  });
+
+  it('publishes a layer the first time and sets it on the function', () => {
+    expect(api.counts.PublishLayerVersion).toBe(1);
+    expect(fnState('layer-user-1').config.Layers.map((l: { Arn: string }) => l.Arn)).toEqual([layerArn]);
+  });
+
+  it('reuses the existing layer version when its CodeSha256 is unchanged', async () => {
+    const a = await artifact('layer-user-2', 'layer-user-2', 'exports.handler = async () => 2;', { layers: ['shared-deps'] });
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE, layerArtifactDirs: { 'shared-deps': layerDir } }], opts());
+    expect(result.layers[0]).toMatchObject({ action: 'reuse', arn: layerArn });
+    expect(api.counts.PublishLayerVersion ?? 0).toBe(0);
+    expect(fnState('layer-user-2').config.Layers.map((l: { Arn: string }) => l.Arn)).toEqual([layerArn]);
+  });
+});
+
+describe('publish and alias', () => {
+  const name = 'alias-fn';
+  it('moves the alias to the version published for a code change', async () => {
+    const v1 = await artifact('alias-v1', name, 'exports.handler = async () => "a1";');
+    expect((await deployFunctions([{ artifactDir: v1.dir, role: ROLE, alias: 'live' }], opts())).ok).toBe(true);
+    expect(fnState(name).aliases.get('live')?.FunctionVersion).toBe('1');
+    const v2 = await artifact('alias-v2', name, 'exports.handler = async () => "a2";');
+    api.resetCounts();
+    expect((await deployFunctions([{ artifactDir: v2.dir, role: ROLE, alias: 'live' }], opts())).ok).toBe(true);
+    expect(api.counts.UpdateAlias).toBe(1);
+    const live = fnState(name).aliases.get('live');
+    expect(live?.FunctionVersion).toBe('2');
+    expect(fnState(name).versions[1].CodeSha256).toBe(v2.codeSha256);
+  });
+});
+
+describe('zips over the direct-upload limit', () => {
+  let dir: string;
+  beforeAll(async () => {
+    // Random bytes stored without compression: a 60 MiB zip.
+    const a = await artifact('big', 'big-fn', 'exports.handler = async () => 0;', { level: 0, files: { 'index.js': 'exports.handler = async () => 0;', 'blob.bin': randomBytes(60 * 1024 * 1024) } });
+    dir = a.dir;
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: dir, role: ROLE }], opts({ s3Bucket: 'artifacts', s3KeyPrefix: 'lambda/' }));
+    expect(result.ok, result.report).toBe(true);
+  });
+
+  it('go through S3 under a key of their content hash', () => {
+    expect(api.counts.PutObject).toBe(1);
+    const key = [...(api.state.s3.buckets.get('artifacts') as Map<string, Buffer>).keys()][0];
+    expect(key).toMatch(/^lambda\/[0-9a-f]{64}\.zip$/);
+    expect(fnState('big-fn').config.CodeSize).toBeGreaterThan(60 * 1024 * 1024);
+  });
+
+  it('are not uploaded again when S3 already holds the same bytes', async () => {
+    fnState('big-fn').config.CodeSha256 = 'stale';
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: dir, role: ROLE }], opts({ s3Bucket: 'artifacts', s3KeyPrefix: 'lambda/' }));
+    expect(result.ok, result.report).toBe(true);
+    expect(api.counts.HeadObject).toBe(1);
+    expect(api.counts.PutObject ?? 0).toBe(0);
+  });
+
+  it('fail before any write without an s3Bucket, saying to set one', async () => {
+    api.resetCounts();
+    await expect(deployFunctions([{ artifactDir: dir, role: ROLE }], opts())).rejects.toThrow(/^deploy:plan - function big-fn is .* over the 50\.0 MiB direct-upload limit[\s\S]*s3Bucket/);
+    expect(api.writeCalls()).toBe(0);
+  });
+});
+
+describe('dry run', () => {
+  it('prints the plan and calls no write API', async () => {
+    const a = await artifact('dry', 'dry-fn', 'exports.handler = async () => "dry";');
+    const lines: string[] = [];
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE }], opts({ dryRun: true, log: (l: string) => lines.push(l) }));
+    expect(result.functions[0]).toMatchObject({ action: 'create', status: 'planned' });
+    expect(lines.join('\n')).toContain('function dry-fn: create');
+    expect(api.writeCalls()).toBe(0);
+    expect(fnState('dry-fn')).toBeUndefined();
+  });
+});
+
+describe('bad input', () => {
+  it('a new function without a role fails at plan time with no write call', async () => {
+    const a = await artifact('no-role', 'no-role-fn', 'exports.handler = async () => 0;');
+    api.resetCounts();
+    await expect(deployFunctions([{ artifactDir: a.dir }], opts())).rejects.toThrow(/^deploy:plan - function no-role-fn does not exist yet and no "role" is set[\s\S]*Fix: set "role"/);
+    expect(api.writeCalls()).toBe(0);
+  });
+
+  it('a missing artifact says to run the package target', async () => {
+    await expect(deployFunctions([{ artifactDir: path.join(root, 'nowhere'), role: ROLE }], opts())).rejects.toThrow(/^deploy:read - no function manifest[\s\S]*package/);
+    expect(existsSync(path.join(root, 'nowhere'))).toBe(false);
+  });
+
+  it('a failure half-way reports what was deployed and what not, and a re-run finishes', async () => {
+    const good = await artifact('half-good', 'half-good', 'exports.handler = async () => "g";');
+    const bad = await artifact('half-bad', 'half-bad', 'exports.handler = async () => "b";');
+    const missingLayer = 'arn:aws:lambda:us-east-1:123456789012:layer:nope:1';
+    const first = await deployFunctions([{ artifactDir: good.dir, role: ROLE }, { artifactDir: bad.dir, role: ROLE, layerArns: [missingLayer] }], opts());
+    expect(first.ok).toBe(false);
+    expect(first.report).toMatch(/stopped half-way[\s\S]*function half-good: deployed[\s\S]*function half-bad: failed \(not done: create\)[\s\S]*does not exist/);
+    api.resetCounts();
+    const second = await deployFunctions([{ artifactDir: good.dir, role: ROLE }, { artifactDir: bad.dir, role: ROLE }], opts());
+    expect(second.ok, second.report).toBe(true);
+    expect(second.functions.map((f) => f.status)).toEqual(['unchanged', 'deployed']);
+    expect(api.counts.CreateFunction).toBe(1);
+  });
+});

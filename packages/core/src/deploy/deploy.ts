@@ -1,0 +1,202 @@
+import * as path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { LambdaPackageError } from '../errors';
+import { DEFAULT_LIMITS } from '../package/limits';
+import { applyFunction, applyLayer, ApplySettings, Progress, WaiterSettings } from './apply';
+import { readFunctionArtifact, readLayerArtifact, FunctionArtifact, LayerArtifact } from './artifacts';
+import { AwsClientConfig, defaultClientFactory, DeployClientFactory, limitRequestRate } from './clients';
+import { findLayerVersion, readCurrentFunction } from './current-state';
+import { formatOutcome, formatPlan } from './format';
+import { desiredLayerArns, planDeploy } from './plan';
+import { processRateLimiter, TokenBucket } from './rate-limit';
+import { DEFAULT_RETRY, RetryPolicy } from './retry';
+import type { DeployPlan, DesiredFunction, DesiredLayer, FunctionSettings, LayerPlan } from './types';
+import { checkUploadable, ZipToUpload } from './upload';
+
+/** One function to deploy: its package output folder plus the settings Lambda gets. */
+export interface DeployFunctionSpec extends FunctionSettings {
+  /** Folder with `function.zip` and `manifest.json`. */
+  artifactDir: string;
+  /** Lambda function name; default the manifest's `name`. */
+  functionName?: string;
+  /** Layer project name -> folder with its `layer.zip` and `manifest.json`, for each layer in the manifest. */
+  layerArtifactDirs?: Record<string, string>;
+  /** External layer versions, applied after the function's own layers. */
+  layerArns?: string[];
+  publish?: boolean;
+  /** Alias moved to the published version; implies publish. */
+  alias?: string;
+}
+
+export interface DeployOptions {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  s3Bucket?: string;
+  s3KeyPrefix?: string;
+  dryRun?: boolean;
+  maxRetries?: number;
+  /** Functions deployed at the same time. */
+  concurrency?: number;
+  directUploadLimitBytes?: number;
+  waiter?: Partial<WaiterSettings>;
+  /** The seam for the AWS clients (tests point the real SDK at the loopback API). */
+  clients?: DeployClientFactory;
+  /** Default: one bucket per process, 10 requests/s. */
+  rateLimiter?: TokenBucket;
+  log?: (line: string) => void;
+}
+
+export type ItemStatus = 'deployed' | 'unchanged' | 'failed' | 'not attempted' | 'planned';
+
+export interface LayerOutcome { name: string; action: LayerPlan['action']; status: ItemStatus; arn?: string; error?: string }
+export interface FunctionOutcome { functionName: string; action: string; status: ItemStatus; done: string[]; notDone: string[]; error?: string }
+
+export interface DeployResult {
+  ok: boolean;
+  dryRun: boolean;
+  plan: DeployPlan;
+  layers: LayerOutcome[];
+  functions: FunctionOutcome[];
+  /** Text for people: the plan, or what was deployed and what was not. */
+  report: string;
+}
+
+interface Loaded {
+  spec: DeployFunctionSpec;
+  artifact: FunctionArtifact;
+  desired: DesiredFunction;
+}
+
+/** Plan, then (unless dry-run) apply: layers first, then functions a few at a time. */
+export async function deployFunctions(specs: readonly DeployFunctionSpec[], options: DeployOptions = {}): Promise<DeployResult> {
+  const log = options.log ?? (() => undefined);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: options.maxRetries ?? DEFAULT_RETRY.maxRetries };
+  const clientConfig: AwsClientConfig = { region: options.region, profile: options.profile, endpoint: options.endpoint, maxAttempts: 1 };
+  const factory = options.clients ?? defaultClientFactory;
+  const lambda = limitRequestRate(factory.lambda(clientConfig), options.rateLimiter ?? processRateLimiter);
+  let s3: S3Client | undefined;
+  const directUploadLimitBytes = options.directUploadLimitBytes ?? DEFAULT_LIMITS.directUploadBytes;
+
+  const loaded = await Promise.all(specs.map(loadFunction));
+  const layerArtifacts = await loadLayers(loaded);
+  const desiredLayers: DesiredLayer[] = [...layerArtifacts.values()].map((l) => ({
+    name: l.name, codeSha256: l.codeSha256, compatibleRuntimes: l.compatibleRuntimes, compatibleArchitectures: l.compatibleArchitectures,
+  }));
+  for (const z of [...loaded.map(functionZip), ...[...layerArtifacts.values()].map(layerZip)]) checkUploadable(z, { directUploadLimitBytes, s3Bucket: options.s3Bucket });
+
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const currentFunctions = Object.fromEntries(await mapLimit(loaded, concurrency, async (l) =>
+    [l.desired.functionName, await readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry)] as const));
+  const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
+    [l.name, await findLayerVersion(lambda, l.name, l.codeSha256, retry)] as const));
+  const plan = planDeploy({ functions: loaded.map((l) => l.desired), layers: desiredLayers, current: { functions: currentFunctions, layers: currentLayers } });
+  for (const f of plan.functions) {
+    if (f.steps.includes('create') && !loaded.find((l) => l.desired.functionName === f.functionName)?.desired.role) {
+      throw new LambdaPackageError('deploy:plan', `function ${f.functionName} does not exist yet and no "role" is set`, [],
+        'set "role" (the execution role ARN) in the deploy options or lambda.json; Lambda needs it to create the function');
+    }
+  }
+  log(formatPlan(plan));
+  if (options.dryRun) {
+    const layers = plan.layers.map((l) => ({ name: l.name, action: l.action, status: 'planned' as const, arn: l.arn }));
+    const functions = plan.functions.map((f) => ({ functionName: f.functionName, action: f.action, status: 'planned' as const, done: [], notDone: f.steps }));
+    return { ok: true, dryRun: true, plan, layers, functions, report: formatPlan(plan) };
+  }
+
+  const settings: ApplySettings = {
+    lambda, retry, log, directUploadLimitBytes, s3Bucket: options.s3Bucket, s3KeyPrefix: options.s3KeyPrefix,
+    s3: () => (s3 ??= factory.s3({ ...clientConfig, maxAttempts: retry.maxRetries + 1 })),
+    waiter: { minDelaySeconds: options.waiter?.minDelaySeconds ?? 1, maxWaitSeconds: options.waiter?.maxWaitSeconds ?? 600 },
+  };
+  const layerOutcomes = await mapLimit(plan.layers, concurrency, async (lp): Promise<LayerOutcome> => {
+    const artifact = layerArtifacts.get(lp.name) as LayerArtifact;
+    const desired = desiredLayers.find((d) => d.name === lp.name) as DesiredLayer;
+    try {
+      const arn = await applyLayer(lp, desired, layerZip(artifact), settings);
+      return { name: lp.name, action: lp.action, status: lp.action === 'reuse' ? 'unchanged' : 'deployed', arn };
+    } catch (err) {
+      return { name: lp.name, action: lp.action, status: 'failed', error: (err as Error).message };
+    }
+  });
+  const layerArn = new Map(layerOutcomes.filter((o) => o.arn).map((o) => [o.name, o.arn as string]));
+  const resolvedLayers = new Map<string, LayerPlan>(plan.layers.map((l) => [l.name, { ...l, action: 'reuse', arn: layerArn.get(l.name) }]));
+
+  const functionOutcomes = await mapLimit(plan.functions, concurrency, async (fp): Promise<FunctionOutcome> => {
+    const l = loaded.find((x) => x.desired.functionName === fp.functionName) as Loaded;
+    const progress: Progress = { done: [] };
+    const base = { functionName: fp.functionName, action: fp.action };
+    if (!fp.steps.length) return { ...base, status: 'unchanged', done: [], notDone: [] };
+    const missing = l.desired.layers.filter((r) => 'layer' in r && !layerArn.has(r.layer)).map((r) => ('layer' in r ? r.layer : ''));
+    if (missing.length) return { ...base, status: 'not attempted', done: [], notDone: fp.steps, error: `layer(s) not deployed: ${missing.join(', ')}` };
+    try {
+      const arns = desiredLayerArns(l.desired, resolvedLayers) as string[];
+      await applyFunction(fp, l.desired, functionZip(l), arns, settings, progress);
+      return { ...base, status: 'deployed', done: progress.done, notDone: [] };
+    } catch (err) {
+      const notDone = fp.steps.filter((s) => !progress.done.some((d) => d.startsWith(s)));
+      return { ...base, status: 'failed', done: progress.done, notDone, error: (err as Error).message };
+    }
+  });
+  const ok = [...layerOutcomes, ...functionOutcomes].every((o) => o.status !== 'failed' && o.status !== 'not attempted');
+  const report = formatOutcome(layerOutcomes, functionOutcomes, ok);
+  log(report);
+  return { ok, dryRun: false, plan, layers: layerOutcomes, functions: functionOutcomes, report };
+
+  async function loadFunction(spec: DeployFunctionSpec): Promise<Loaded> {
+    const artifact = await readFunctionArtifact(spec.artifactDir);
+    const desired: DesiredFunction = {
+      functionName: spec.functionName ?? artifact.name,
+      runtime: artifact.runtime,
+      handler: artifact.handler,
+      architecture: artifact.architecture,
+      codeSha256: artifact.codeSha256,
+      role: spec.role, memorySize: spec.memorySize, timeout: spec.timeout, environment: spec.environment, description: spec.description,
+      layers: [...artifact.layers.map((layer) => ({ layer })), ...(spec.layerArns ?? []).map((arn) => ({ arn }))],
+      publish: spec.publish === true || spec.alias !== undefined,
+      alias: spec.alias,
+    };
+    return { spec, artifact, desired };
+  }
+}
+
+/** Each layer named by a manifest, read once even when many functions share it. */
+async function loadLayers(loaded: readonly Loaded[]): Promise<Map<string, LayerArtifact>> {
+  const byProject = new Map<string, string>();
+  for (const l of loaded) {
+    for (const layer of l.artifact.layers) {
+      const dir = l.spec.layerArtifactDirs?.[layer];
+      if (!dir) {
+        throw new LambdaPackageError('deploy:read', `function ${l.desired.functionName} uses layer "${layer}" but no layer artifact folder is given for it`, [],
+          `build the layer project "${layer}" (its layer target) before deploy`);
+      }
+      byProject.set(layer, path.resolve(dir));
+    }
+  }
+  const out = new Map<string, LayerArtifact>();
+  for (const [project, dir] of byProject) {
+    const artifact = await readLayerArtifact(dir);
+    if (artifact.name !== project) {
+      throw new LambdaPackageError('deploy:read', `layer folder ${dir} holds layer "${artifact.name}", expected "${project}"`, [], 'check the layer project outputs');
+    }
+    out.set(project, artifact);
+  }
+  return out;
+}
+
+const functionZip = (l: Loaded): ZipToUpload => ({ zipPath: l.artifact.zipPath, sha256: l.artifact.sha256, zippedSize: l.artifact.zippedSize, label: `function ${l.desired.functionName}` });
+const layerZip = (l: LayerArtifact): ZipToUpload => ({ zipPath: l.zipPath, sha256: l.sha256, zippedSize: l.zippedSize, label: `layer ${l.name}` });
+
+/** Promise.all with at most `limit` running; results keep input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,97 @@
+import type {
+  CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionPlan, FunctionStep, LayerPlan, PlanInput,
+} from './types';
+
+/**
+ * The deploy diff: desired vs. deployed, per layer and function. Pure (no I/O), so dry-run,
+ * apply and the fixture tests all see the same decisions.
+ */
+export function planDeploy(input: PlanInput): DeployPlan {
+  const layers = input.layers.map((l) => planLayer(l, input.current.layers[l.name]?.match ?? null));
+  const byName = new Map(layers.map((l) => [l.name, l]));
+  const functions = input.functions.map((f) => planFunction(f, input.current.functions[f.functionName] ?? { latest: null }, byName));
+  return { layers, functions };
+}
+
+function planLayer(layer: DesiredLayer, match: { arn: string } | null): LayerPlan {
+  return match
+    ? { name: layer.name, action: 'reuse', codeSha256: layer.codeSha256, arn: match.arn }
+    : { name: layer.name, action: 'publish', codeSha256: layer.codeSha256 };
+}
+
+/** Desired layer ARNs in order; null where the ARN is only known after publishing. */
+export function desiredLayerArns(f: DesiredFunction, layers: ReadonlyMap<string, LayerPlan>): (string | null)[] {
+  return f.layers.map((ref) => {
+    if ('arn' in ref) return ref.arn;
+    const plan = layers.get(ref.layer);
+    if (!plan) throw new Error(`deploy:plan - function ${f.functionName} uses layer "${ref.layer}" that is not part of this deploy.`);
+    return plan.action === 'reuse' ? plan.arn ?? null : null;
+  });
+}
+
+export function planFunction(f: DesiredFunction, current: CurrentFunction, layers: ReadonlyMap<string, LayerPlan>): FunctionPlan {
+  const arns = desiredLayerArns(f, layers);
+  const steps: FunctionStep[] = [];
+  const reasons: string[] = [];
+  let configChanges: string[] = [];
+  if (!current.latest) {
+    steps.push('create');
+    reasons.push('function does not exist');
+  } else {
+    if (codeDiffers(f, current.latest)) {
+      steps.push('update-code');
+      reasons.push(codeReason(f, current.latest));
+    }
+    configChanges = configDifferences(f, current.latest, arns);
+    if (configChanges.length) {
+      steps.push('update-config');
+      reasons.push(`configuration differs: ${configChanges.join(', ')}`);
+    }
+  }
+  const changed = steps.length > 0;
+  if (f.publish || f.alias) {
+    const alias = current.alias ?? null;
+    const aliasStale = f.alias !== undefined && (!alias || !alias.target || codeDiffers(f, alias.target) || configDifferences(f, alias.target, arns).length > 0);
+    if (changed || aliasStale) {
+      steps.push('publish-version');
+      reasons.push(changed ? 'publish a version of the change' : `alias ${f.alias} does not point at the deployed code and configuration`);
+    }
+    if (f.alias && (changed || aliasStale)) steps.push(alias ? 'update-alias' : 'create-alias');
+  }
+  return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges };
+}
+
+function headline(steps: readonly FunctionStep[]): FunctionPlan['action'] {
+  if (steps.includes('create')) return 'create';
+  if (steps.includes('update-code')) return 'update code';
+  if (steps.length) return 'update config';
+  return 'no change';
+}
+
+function codeDiffers(f: DesiredFunction, c: DeployedConfig): boolean {
+  return f.codeSha256 !== c.codeSha256 || f.architecture !== c.architecture;
+}
+
+function codeReason(f: DesiredFunction, c: DeployedConfig): string {
+  if (f.codeSha256 !== c.codeSha256) return `CodeSha256 ${c.codeSha256} -> ${f.codeSha256}`;
+  return `architecture ${c.architecture} -> ${f.architecture}`;
+}
+
+/** Fields UpdateFunctionConfiguration must send; unset optional settings are left alone. */
+export function configDifferences(f: DesiredFunction, c: DeployedConfig, layerArns: readonly (string | null)[]): string[] {
+  const out: string[] = [];
+  if (f.runtime !== c.runtime) out.push('runtime');
+  if (f.handler !== c.handler) out.push('handler');
+  if (f.role !== undefined && f.role !== c.role) out.push('role');
+  if (f.memorySize !== undefined && f.memorySize !== c.memorySize) out.push('memorySize');
+  if (f.timeout !== undefined && f.timeout !== c.timeout) out.push('timeout');
+  if (f.description !== undefined && f.description !== (c.description ?? '')) out.push('description');
+  if (f.environment !== undefined && !sameStringMap(f.environment, c.environment)) out.push('environment');
+  if (layerArns.length !== c.layers.length || layerArns.some((arn, i) => arn !== c.layers[i])) out.push('layers');
+  return out;
+}
+
+function sameStringMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}

@@ -1,0 +1,14 @@
+import type { DeployOptions } from '../deploy';
+
+/** Test-only AWS settings: dummy credentials for the loopback API, never real ones. */
+export function useDummyAwsCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOOPBACKTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'loopback-secret';
+  process.env.AWS_REGION = 'us-east-1';
+  delete process.env.AWS_PROFILE;
+}
+
+/** Deploy options for tests: the real SDK clients at the loopback endpoint, quick waiter polls. */
+export function loopbackOptions(endpoint: string, over: DeployOptions = {}): DeployOptions {
+  return { endpoint, waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 60 }, ...over };
+}

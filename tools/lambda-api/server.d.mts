@@ -1,0 +1,41 @@
+// Types of the loopback Lambda API for TypeScript tests.
+export declare const WRITE_OPERATIONS: readonly string[];
+
+export interface Faults {
+  seed?: number;
+  throttle?: number;
+  serverError?: number;
+  drop?: number;
+  lostResponse?: number;
+  latency?: number;
+  latencyMs?: number;
+  s3?: boolean;
+}
+
+export interface LambdaApiOptions {
+  port?: number;
+  region?: string;
+  updateDelayMs?: number;
+  buckets?: string[];
+  faults?: Faults;
+}
+
+export interface LambdaApi {
+  endpoint: string;
+  port: number;
+  region: string;
+  /** In-memory state (functions, versions, aliases, layers, s3) for assertions. */
+  state: {
+    functions: Map<string, { config: Record<string, any>; versions: Record<string, any>[]; aliases: Map<string, Record<string, any>> }>;
+    layers: Map<string, Record<string, any>[]>;
+    s3: { buckets: Map<string, Map<string, Buffer>>; get(bucket: string, key: string): Buffer | undefined };
+  };
+  counts: Record<string, number>;
+  faultCounts: Record<string, number>;
+  writeCalls(): number;
+  resetCounts(): void;
+  setFaults(faults: Faults): void;
+  close(): Promise<void>;
+}
+
+export declare function startLambdaApi(options?: LambdaApiOptions): Promise<LambdaApi>;
