@@ -1,10 +1,12 @@
 import type { RuntimeFamily, RuntimeStrategy } from './types';
+import { NodeStrategy } from './node';
 
 /**
  * The runtime registry: explicit, no import side effects. Adding a runtime is its folder plus one
  * line here.
  */
 export const RUNTIMES: Partial<Record<RuntimeFamily, RuntimeStrategy>> = {
+  node: NodeStrategy,
 };
 
 export function strategyFor(family: RuntimeFamily): RuntimeStrategy {

@@ -1,0 +1,94 @@
+import { promises as fsp } from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import type { Metafile } from 'esbuild';
+
+/** One npm package whose files esbuild put into the bundle. */
+export interface BundledPackage {
+  name: string;
+  version: string;
+  /** Package folder relative to the workspace root: `node_modules/ms`; also its lockfile key. */
+  dir: string;
+  /** Bytes its files contribute to the bundle. */
+  bytesInOutput: number;
+  files: number;
+}
+
+/** Package folder of a metafile input path: up to the last `node_modules/<name>` (`<@scope>/<name>`). */
+export function packageDirOfInput(input: string): string | undefined {
+  const clean = input.replace(/^\([a-z]+\):/, '');
+  const i = clean.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  const rest = clean.slice(i + 'node_modules/'.length).split('/');
+  const nameParts = rest[0]?.startsWith('@') ? 2 : 1;
+  if (rest.length <= nameParts) return undefined;
+  return clean.slice(0, i + 'node_modules/'.length) + rest.slice(0, nameParts).join('/');
+}
+
+/** npm packages in one output, with the version their package.json declares and their bytes in the bundle. */
+export async function bundledPackages(workspaceRoot: string, metafile: Metafile, outputKey: string): Promise<BundledPackage[]> {
+  const byDir = new Map<string, { bytes: number; files: number }>();
+  for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[outputKey].inputs)) {
+    const dir = packageDirOfInput(input);
+    if (!dir) continue;
+    const acc = byDir.get(dir) ?? { bytes: 0, files: 0 };
+    acc.bytes += bytesInOutput;
+    acc.files += 1;
+    byDir.set(dir, acc);
+  }
+  const out: BundledPackage[] = [];
+  for (const [dir, acc] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const pkg = await readPackageJson(path.join(workspaceRoot, dir));
+    out.push({ name: pkg?.name ?? dir.slice(dir.lastIndexOf('node_modules/') + 13), version: pkg?.version ?? '0.0.0', dir, bytesInOutput: acc.bytes, files: acc.files });
+  }
+  return out;
+}
+
+export async function readPackageJson(dir: string): Promise<{ name?: string; version?: string; gypfile?: boolean } | undefined> {
+  const text = await fsp.readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** Imports left external in the bundle (node builtins aside): what must come from the runtime, a layer or node_modules. */
+export function externalImports(metafile: Metafile): string[] {
+  const found = new Set<string>();
+  for (const input of Object.values(metafile.inputs)) {
+    for (const imp of input.imports) {
+      if (!imp.external || imp.path.startsWith('node:') || BUILTINS.has(imp.path) || imp.path.endsWith('.node')) continue;
+      found.add(imp.path);
+    }
+  }
+  return [...found].sort();
+}
+
+/** Why a package cannot be bundled: it builds or ships a native addon. Undefined when none is seen. */
+export async function nativeAddonMarker(packageDir: string): Promise<string | undefined> {
+  const pkg = await readPackageJson(packageDir);
+  if (pkg?.gypfile) return 'package.json has "gypfile": true';
+  if (await fsp.stat(path.join(packageDir, 'binding.gyp')).catch(() => undefined)) return 'it has a binding.gyp';
+  const addon = await findDotNode(packageDir, '', 4);
+  return addon ? `it ships ${addon}` : undefined;
+}
+
+async function findDotNode(root: string, rel: string, depth: number): Promise<string | undefined> {
+  const entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isFile() && e.name.endsWith('.node')) return childRel;
+    if (e.isDirectory() && e.name !== 'node_modules' && depth > 0) {
+      const hit = await findDotNode(root, childRel, depth - 1);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/** Export names of a CommonJS bundle: esbuild annotates them for Node's ESM loader as `0 && (module.exports = { a, b })`. */
+export function annotatedCommonJsExports(code: string): string[] | undefined {
+  const all = [...code.matchAll(/0\s*&&\s*\(module\.exports\s*=\s*\{([^}]*)\}\s*\)/g)];
+  const m = all[all.length - 1];
+  if (!m) return undefined;
+  return m[1].split(',').map((part) => part.split(':')[0].trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+}

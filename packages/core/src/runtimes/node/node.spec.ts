@@ -1,0 +1,177 @@
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ZipReader } from '../../archive/zip-reader';
+import { exec } from '../../exec';
+import { familyCacheDir, packageFunction, PackageResult, withTempDirs } from '../../package/pipeline';
+import { elfMachine, makeRequest } from '../../test-support/workspace';
+import type { FunctionBuildRequest } from '../types';
+import { NodeStrategy } from './index';
+import { freshWorkspace, invokeZip } from './test-support/fixture-workspace';
+
+const SCENARIOS = ['with-deps', 'cjs', 'aws-sdk', 'node-modules'];
+
+function request(ws: string, scenario: string, over: Partial<FunctionBuildRequest> = {}): FunctionBuildRequest {
+  return makeRequest(ws, { family: 'node', runtime: 'nodejs22.x', handler: 'src/handler.handler', projectRoot: `apps/${scenario}`, ...over });
+}
+
+async function zipNames(zipPath: string): Promise<string[]> {
+  const zip = await ZipReader.open(zipPath);
+  try {
+    return zip.names;
+  } finally {
+    await zip.close();
+  }
+}
+
+async function zipText(zipPath: string, name: string): Promise<string> {
+  const zip = await ZipReader.open(zipPath);
+  try {
+    return (await zip.read(name)).toString('utf8');
+  } finally {
+    await zip.close();
+  }
+}
+
+describe('node: TypeScript handler with a workspace library, a path alias and an npm dependency (ESM)', () => {
+  let ws: string;
+  let built: PackageResult;
+  beforeAll(async () => {
+    ws = await freshWorkspace('esm', SCENARIOS);
+    built = await packageFunction(NodeStrategy, request(ws, 'with-deps'));
+  });
+
+  it('zips a single index.mjs bundle', async () => {
+    expect(await zipNames(built.zipPath)).toEqual(['index.mjs']);
+  });
+
+  it('runs index.handler from the unzipped tree in a child node process', async () => {
+    const out = await invokeZip(built.zipPath, 'index.handler', { name: 'Ada' });
+    expect(out).toEqual({ message: 'Hello, Ada!', loud: 'ADA', timeoutMs: 120_000 });
+  });
+
+  it('records the zip handler and bundled packages with versions and bytes', () => {
+    const m = built.manifest;
+    expect(m.notes).toMatchObject({ lambdaHandler: 'index.handler', zipHandler: 'index.handler', entry: 'apps/with-deps/src/handler.ts', format: 'esm' });
+    const msDep = m.dependencies.find((d) => d.name === 'ms');
+    expect(msDep).toMatchObject({ version: '2.1.3', location: 'function', platform: 'any' });
+    expect(msDep?.size).toBeGreaterThan(0);
+    expect(m.dependencies.map((d) => d.name)).toEqual(['ms']);
+    expect(m.toolchain.esbuild).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('writes no path of the build machine into the bundle', async () => {
+    const code = await zipText(built.zipPath, 'index.mjs');
+    expect(code).not.toContain(ws);
+    expect(code).not.toContain(os.tmpdir());
+    expect(code).toContain('createRequire');
+  });
+
+  it('is byte-identical when built again from a fresh copy at another path', async () => {
+    const again = await freshWorkspace('esm-again', ['with-deps']);
+    expect(again).not.toEqual(ws);
+    const second = await packageFunction(NodeStrategy, request(again, 'with-deps'));
+    expect(second.manifest.codeSha256).toEqual(built.manifest.codeSha256);
+    expect(await fsp.readFile(second.zipPath)).toEqual(await fsp.readFile(built.zipPath));
+  });
+});
+
+describe('node: CommonJS handler packaged as index.js with a source map', () => {
+  let built: PackageResult;
+  beforeAll(async () => {
+    const ws = await freshWorkspace('cjs', ['cjs']);
+    built = await packageFunction(NodeStrategy, request(ws, 'cjs', { runtime: 'nodejs20.x', options: { format: 'cjs', sourcemap: true } }));
+  });
+
+  it('zips index.js and its map', async () => {
+    expect(await zipNames(built.zipPath)).toEqual(['index.js', 'index.js.map']);
+  });
+
+  it('runs index.handler with require() from the unzipped tree', async () => {
+    expect(await invokeZip(built.zipPath, 'index.handler', { span: '90s' })).toEqual({ seconds: 90 });
+  });
+
+  it('keeps source-map paths relative and tells to enable source maps', async () => {
+    const map = JSON.parse(await zipText(built.zipPath, 'index.js.map')) as { sources: string[] };
+    expect(map.sources).toContain('../src/handler.js');
+    for (const s of map.sources) expect(path.isAbsolute(s)).toBe(false);
+    expect(built.manifest.notes).toMatchObject({ environment: { NODE_OPTIONS: '--enable-source-maps' }, lambdaHandler: 'index.handler' });
+  });
+});
+
+describe('node: @aws-sdk/client-s3 stays external', () => {
+  let built: PackageResult;
+  beforeAll(async () => {
+    const ws = await freshWorkspace('sdk', ['aws-sdk']);
+    built = await packageFunction(NodeStrategy, request(ws, 'aws-sdk', { runtime: 'nodejs24.x' }));
+  });
+
+  it('imports the SDK from the runtime instead of bundling it', async () => {
+    expect(await zipText(built.zipPath, 'index.mjs')).toMatch(/from\s*["']@aws-sdk\/client-s3["']/);
+    expect(built.manifest.notes).toMatchObject({ externalImports: ['@aws-sdk/client-s3'] });
+  });
+
+  it('runs against the SDK the runtime supplies', async () => {
+    const sdk = { 'package.json': '{"name":"@aws-sdk/client-s3","type":"module","main":"index.js"}', 'index.js': 'export class S3Client { constructor(c) { this.c = c; } }' };
+    const runtimeModules = Object.fromEntries(Object.entries(sdk).map(([f, c]) => [`@aws-sdk/client-s3/${f}`, c]));
+    expect(await invokeZip(built.zipPath, 'index.handler', { bucket: 'b1' }, { runtimeModules })).toEqual({ bucket: 'b1', client: 'S3Client' });
+  });
+});
+
+describe('node: nodeModules package with per-platform binaries, for arm64', () => {
+  let built: PackageResult;
+  beforeAll(async () => {
+    const ws = await freshWorkspace('arm64', ['node-modules']);
+    built = await packageFunction(NodeStrategy, request(ws, 'node-modules', { architecture: 'arm64', options: { nodeModules: ['esbuild'] } }));
+  });
+
+  it('installs the linux-arm64 binary (ELF aarch64) and not the build machine one', async () => {
+    const names = await zipNames(built.zipPath);
+    expect(names).toContain('node_modules/@esbuild/linux-arm64/bin/esbuild');
+    expect(names.some((n) => n.startsWith('node_modules/@esbuild/linux-x64/'))).toBe(false);
+    const zip = await ZipReader.open(built.zipPath);
+    try {
+      expect(elfMachine(await zip.read('node_modules/@esbuild/linux-arm64/bin/esbuild'))).toBe('aarch64');
+    } finally {
+      await zip.close();
+    }
+  });
+
+  it('lists installed node_modules with versions and platform in the manifest', () => {
+    const deps = built.manifest.dependencies;
+    expect(deps.find((d) => d.name === '@esbuild/linux-arm64')).toMatchObject({ version: '0.28.2', platform: 'linux-arm64', location: 'function' });
+    expect(deps.find((d) => d.name === 'esbuild')?.reason).toContain('nodeModules');
+    expect(deps.find((d) => d.name === 'ms')?.reason).toContain('bundled');
+  });
+
+  it('runs the handler against the installed package from the unzipped tree', async () => {
+    expect(await invokeZip(built.zipPath, 'index.handler', {})).toEqual({ esbuild: '0.28.2', day: 86_400_000 });
+  });
+});
+
+describe('node: layer-ready', () => {
+  let ws: string;
+  beforeAll(async () => {
+    ws = await freshWorkspace('layer', ['with-deps']);
+  });
+
+  it('leaves a package a layer provides out of the bundle and records the layer', async () => {
+    const ms = { name: 'ms', version: '2.1.3', platform: 'any', size: 0 };
+    const built = await packageFunction(NodeStrategy, request(ws, 'with-deps', { layers: [{ layer: 'shared-deps', provides: [ms], unzippedSize: 0 }] }));
+    expect(await zipText(built.zipPath, 'index.mjs')).toMatch(/from\s*["']ms["']/);
+    expect(built.manifest.dependencies.find((d) => d.name === 'ms')).toMatchObject({ location: 'shared-deps', version: '2.1.3' });
+  });
+
+  it('buildLayer installs the given packages under nodejs/node_modules', async () => {
+    const req = request(ws, 'with-deps', { projectName: 'shared-deps' });
+    await withTempDirs('node-layer-test', async (stagingDir, workDir) => {
+      const ctx = { request: req, stagingDir, workDir, cacheDir: familyCacheDir(ws, 'node'), exec, warn: () => undefined, log: () => undefined };
+      const result = await NodeStrategy.buildLayer!(ctx, [{ name: 'ms', version: '2.1.3', platform: 'any', size: 0 }]);
+      expect(NodeStrategy.layerRoot!('nodejs22.x')).toBe('nodejs/node_modules');
+      const pkg = JSON.parse(await fsp.readFile(path.join(stagingDir, 'nodejs/node_modules/ms/package.json'), 'utf8'));
+      expect(pkg.version).toBe('2.1.3');
+      expect(result.dependencies).toEqual([expect.objectContaining({ name: 'ms', version: '2.1.3', location: 'shared-deps' })]);
+    });
+  });
+});
