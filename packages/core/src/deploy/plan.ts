@@ -64,7 +64,8 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
 function headline(steps: readonly FunctionStep[]): FunctionPlan['action'] {
   if (steps.includes('create')) return 'create';
   if (steps.includes('update-code')) return 'update code';
-  if (steps.length) return 'update config';
+  if (steps.includes('update-config')) return 'update config';
+  if (steps.length) return 'publish';
   return 'no change';
 }
 

@@ -78,8 +78,8 @@ export type FunctionStep = 'create' | 'update-code' | 'update-config' | 'publish
 
 export interface FunctionPlan {
   functionName: string;
-  /** The headline: create / update code / update config / no change. */
-  action: 'create' | 'update code' | 'update config' | 'no change';
+  /** The headline: create / update code / update config / publish (version and alias only) / no change. */
+  action: 'create' | 'update code' | 'update config' | 'publish' | 'no change';
   steps: FunctionStep[];
   /** Why each step is there, for people reading the plan. */
   reasons: string[];
