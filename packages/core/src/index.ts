@@ -10,6 +10,7 @@ export * from './package/pipeline';
 export * from './package/stage';
 export * from './runtimes/types';
 export * from './runtimes/index';
+export type { NodeBuildOptions } from './runtimes/node/options';
 export * from './deploy/index';
 export * from './invoke/index';
 export * from './layers/planner';
