@@ -1,5 +1,6 @@
 import type { RuntimeFamily, RuntimeStrategy } from './types';
 import { NodeStrategy } from './node';
+import { GoStrategy } from './go';
 
 /**
  * The runtime registry: explicit, no import side effects. Adding a runtime is its folder plus one
@@ -7,6 +8,7 @@ import { NodeStrategy } from './node';
  */
 export const RUNTIMES: Partial<Record<RuntimeFamily, RuntimeStrategy>> = {
   node: NodeStrategy,
+  go: GoStrategy,
 };
 
 export function strategyFor(family: RuntimeFamily): RuntimeStrategy {

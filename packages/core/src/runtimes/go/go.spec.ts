@@ -1,0 +1,203 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fsp } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { LambdaPackageError } from '../../errors';
+import { packageFunction, PackageResult } from '../../package/pipeline';
+import { elfMachine, makeRequest, tempDir } from '../../test-support/workspace';
+import { GoStrategy } from './index';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+// Offline here: only replace'd workspace modules and the standard library. Users keep their GOPROXY.
+process.env.GOPROXY = 'off';
+
+function requireGo(): string {
+  try {
+    return execFileSync('go', ['version'], { encoding: 'utf8' }).trim().split(' ')[2];
+  } catch {
+    throw new Error('go is not installed: run tools/setup.sh');
+  }
+}
+
+async function copyFixture(scenario: string, dest: string): Promise<void> {
+  await fsp.cp(path.join(FIXTURES, scenario), dest, { recursive: true });
+}
+
+function pkg(ws: string, projectRoot: string, over: Parameters<typeof makeRequest>[1] extends infer R ? Partial<R> : never = {}): Promise<PackageResult> {
+  return packageFunction(GoStrategy, makeRequest(ws, { family: 'go', runtime: 'provided.al2023', handler: 'bootstrap', projectRoot, ...over }));
+}
+
+async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(LambdaPackageError);
+  return err as LambdaPackageError;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A one-event Lambda Runtime API on 127.0.0.1: hands out `event`, resolves with the response body. */
+async function invokeBootstrap(taskRoot: string, event: unknown): Promise<string> {
+  let child: ReturnType<typeof spawn> | undefined;
+  let served = false;
+  let done!: (body: string) => void;
+  let fail!: (err: Error) => void;
+  const result = new Promise<string>((res, rej) => ((done = res), (fail = rej)));
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/2018-06-01/runtime/invocation/next') {
+      if (served) return; // park the second poll: one event is all the test needs
+      served = true;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Runtime-Aws-Request-Id': 'req-1', 'Lambda-Runtime-Deadline-Ms': '4102444800000' });
+      res.end(JSON.stringify(event));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(202).end('{}');
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (req.url === '/2018-06-01/runtime/invocation/req-1/response') done(body);
+      else fail(new Error(`unexpected ${req.method} ${req.url}: ${body}`));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as AddressInfo;
+    child = spawn(path.join(taskRoot, 'bootstrap'), [], {
+      cwd: taskRoot,
+      env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`, _HANDLER: 'bootstrap', LAMBDA_TASK_ROOT: taskRoot, PATH: '/usr/bin:/bin' },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('exit', (code) => fail(new Error(`bootstrap exited ${code} before answering:\n${stderr}`)));
+    return await result;
+  } finally {
+    child?.kill('SIGKILL');
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+// One workspace (and so one warm Go build cache) for every scenario of this file.
+let ws: string;
+beforeAll(async () => {
+  ws = await tempDir('go');
+  for (const scenario of ['no-main', 'broken-build']) await copyFixture(scenario, path.join(ws, scenario));
+  await copyFixture('with-deps', path.join(ws, 'functions'));
+});
+afterAll(() => fsp.rm(ws, { recursive: true, force: true }));
+
+describe('GoStrategy (with-deps: stdlib Runtime API loop + workspace module by replace)', () => {
+  let goVersion: string;
+  let ws2: string;
+  let amd: PackageResult;
+  let arm: PackageResult;
+  let elsewhere: PackageResult;
+
+  beforeAll(async () => {
+    goVersion = requireGo();
+    ws2 = await tempDir('go-elsewhere');
+    await copyFixture('with-deps', path.join(ws2, 'deep/er/place'));
+    // A second workspace sharing the first one's (warm) caches: only paths differ.
+    await fsp.mkdir(path.join(ws2, '.nx/nx-lambda'), { recursive: true });
+    await fsp.symlink(path.join(ws, '.nx/nx-lambda/go'), path.join(ws2, '.nx/nx-lambda/go'));
+    [amd, arm] = await Promise.all([
+      pkg(ws, 'functions/hello'),
+      pkg(ws, 'functions/hello', { architecture: 'arm64', outputPath: path.join(ws, 'dist/hello-arm64') }),
+    ]);
+    elsewhere = await pkg(ws2, 'deep/er/place/hello');
+  });
+
+  afterAll(() => fsp.rm(ws2, { recursive: true, force: true }));
+
+  it('zips a single static x86_64 bootstrap stored 0755', async () => {
+    const zip = await ZipReader.open(amd.zipPath);
+    try {
+      expect(zip.names).toEqual(['bootstrap']);
+      expect(zip.entry('bootstrap')?.mode).toBe(0o755);
+      expect(elfMachine(await zip.read('bootstrap'))).toBe('x86_64');
+    } finally {
+      await zip.close();
+    }
+  });
+
+  it('builds an aarch64 bootstrap for architecture arm64', async () => {
+    const zip = await ZipReader.open(arm.zipPath);
+    try {
+      expect(elfMachine(await zip.read('bootstrap'))).toBe('aarch64');
+    } finally {
+      await zip.close();
+    }
+  });
+
+  it('gives byte-identical bootstrap and zip from another workspace path', async () => {
+    expect(sha(await fsp.readFile(elsewhere.zipPath))).toBe(sha(await fsp.readFile(amd.zipPath)));
+    expect(elsewhere.manifest.codeSha256).toBe(amd.manifest.codeSha256);
+  });
+
+  it('answers an invocation through the Runtime API when run from the unzipped tree', async () => {
+    const taskRoot = await tempDir('go-task');
+    try {
+      await extractZip(amd.zipPath, taskRoot);
+      const body = await invokeBootstrap(taskRoot, { Text: 'hello' });
+      expect(JSON.parse(body)).toEqual({ echo: 'HELLO!', handler: 'bootstrap' });
+    } finally {
+      await fsp.rm(taskRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the same modules as go version -m of the bootstrap', async () => {
+    const bin = path.join(ws, 'bootstrap.copy');
+    const zip = await ZipReader.open(amd.zipPath);
+    try {
+      await fsp.writeFile(bin, await zip.read('bootstrap'), { mode: 0o755 });
+    } finally {
+      await zip.close();
+    }
+    const deps = execFileSync('go', ['version', '-m', bin], { encoding: 'utf8' }).split('\n')
+      .map((l) => l.trim().split('\t')).filter((f) => f[0] === 'dep').map((f) => `${f[1]}@${f[2]}`);
+    expect(amd.manifest.dependencies.map((d) => `${d.name}@${d.version}`)).toEqual(deps);
+  });
+
+  it('records each module with its replace, the go toolchain, and that there are no layers', () => {
+    const m = amd.manifest;
+    expect(m.dependencies).toEqual([
+      { name: 'example.com/shout', version: 'v0.1.0', size: 0, location: 'function', platform: 'linux/amd64', reason: 'compiled into bootstrap (replace => ../shout)' },
+    ]);
+    expect(m.toolchain).toEqual({ go: goVersion });
+    expect(m.notes).toMatchObject({ layersSupported: false, mainModule: 'example.com/hello', target: 'linux/amd64' });
+  });
+
+  it('keeps the module and build caches in the shared cache dir, not in dist', () => {
+    expect(existsSync(path.join(ws, '.nx/nx-lambda/go/build'))).toBe(true);
+    expect(existsSync(path.join(ws, 'dist/functions/hello/build'))).toBe(false);
+  });
+});
+
+describe('GoStrategy bad input', () => {
+  beforeAll(() => void requireGo());
+
+  it('rejects a project without a main package and leaves no zip', async () => {
+    const err = await failure(pkg(ws, 'no-main'));
+    expect(err.message).toMatch(/^go:build - no-main: "\." is not a main package/);
+    expect(err.hint).toContain('mainPackage');
+    expect(existsSync(path.join(ws, 'dist/no-main/function.zip'))).toBe(false);
+  });
+
+  it('reports a compile error with the compiler output and leaves no zip', async () => {
+    const err = await failure(pkg(ws, 'broken-build'));
+    expect(err.message).toMatch(/^go:build - broken-build: go build \. failed/);
+    expect(err.message).toContain('main.go:4');
+    expect(existsSync(path.join(ws, 'dist/broken-build/function.zip'))).toBe(false);
+  });
+
+  it('refuses layers: Go compiles its dependencies in', async () => {
+    const layer = { layer: 'shared', provides: [], unzippedSize: 0 };
+    const err = await failure(pkg(ws, 'broken-build', { layers: [layer] }));
+    expect(err.where).toBe('go:options');
+  });
+});
