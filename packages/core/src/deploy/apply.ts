@@ -7,7 +7,7 @@ import { LambdaPackageError } from '../errors';
 import { findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
 import { planFunction } from './plan';
 import { backoffDelay, retryKind, RetryPolicy, sleep, withRetry } from './retry';
-import type { DesiredFunction, DesiredLayer, FunctionPlan, FunctionStep, LayerPlan } from './types';
+import type { DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan } from './types';
 import { codeSource, UploadSettings, ZipToUpload } from './upload';
 
 export interface WaiterSettings {
@@ -35,7 +35,7 @@ const alreadyExists = (err: unknown) => errorName(err) === 'ResourceConflictExce
  * was lost may still have happened, so before each retry the versions are read again: a retry
  * never creates a duplicate.
  */
-export async function applyLayer(plan: LayerPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
+export async function applyLayer(plan: LayerDeployPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
   if (plan.action === 'reuse' && plan.arn) return plan.arn;
   const content = await codeSource(zip, s);
   for (let attempt = 0; ; attempt++) {
@@ -91,7 +91,7 @@ function configRequest(f: DesiredFunction, fields: readonly string[], layerArns:
 
 /** Runs one function's planned steps in order, recording each finished step in `progress`. */
 export async function applyFunction(
-  plan: FunctionPlan, f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress,
+  plan: FunctionDeployPlan, f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress,
 ): Promise<void> {
   const name = f.functionName;
   const call = <T>(fn: () => Promise<T>, isFinal?: (err: unknown) => boolean) => withRetry(fn, s.retry, isFinal);

@@ -10,7 +10,7 @@ import { formatOutcome, formatPlan } from './format';
 import { desiredLayerArns, planDeploy } from './plan';
 import { processRateLimiter, TokenBucket } from './rate-limit';
 import { DEFAULT_RETRY, RetryPolicy } from './retry';
-import type { DeployPlan, DesiredFunction, DesiredLayer, FunctionSettings, LayerPlan } from './types';
+import type { DeployPlan, DesiredFunction, DesiredLayer, FunctionSettings, LayerDeployPlan } from './types';
 import { checkUploadable, ZipToUpload } from './upload';
 
 /** One function to deploy: its package output folder plus the settings Lambda gets. */
@@ -49,7 +49,7 @@ export interface DeployOptions {
 
 export type ItemStatus = 'deployed' | 'unchanged' | 'failed' | 'not attempted' | 'planned';
 
-export interface LayerOutcome { name: string; action: LayerPlan['action']; status: ItemStatus; arn?: string; error?: string }
+export interface LayerOutcome { name: string; action: LayerDeployPlan['action']; status: ItemStatus; arn?: string; error?: string }
 export interface FunctionOutcome { functionName: string; action: string; status: ItemStatus; done: string[]; notDone: string[]; error?: string }
 
 export interface DeployResult {
@@ -120,7 +120,7 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
     }
   });
   const layerArn = new Map(layerOutcomes.filter((o) => o.arn).map((o) => [o.name, o.arn as string]));
-  const resolvedLayers = new Map<string, LayerPlan>(plan.layers.map((l) => [l.name, { ...l, action: 'reuse', arn: layerArn.get(l.name) }]));
+  const resolvedLayers = new Map<string, LayerDeployPlan>(plan.layers.map((l) => [l.name, { ...l, action: 'reuse', arn: layerArn.get(l.name) }]));
 
   const functionOutcomes = await mapLimit(plan.functions, concurrency, async (fp): Promise<FunctionOutcome> => {
     const l = loaded.find((x) => x.desired.functionName === fp.functionName) as Loaded;

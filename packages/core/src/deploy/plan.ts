@@ -1,5 +1,5 @@
 import type {
-  CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionPlan, FunctionStep, LayerPlan, PlanInput,
+  CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, PlanInput,
 } from './types';
 
 /**
@@ -13,14 +13,14 @@ export function planDeploy(input: PlanInput): DeployPlan {
   return { layers, functions };
 }
 
-function planLayer(layer: DesiredLayer, match: { arn: string } | null): LayerPlan {
+function planLayer(layer: DesiredLayer, match: { arn: string } | null): LayerDeployPlan {
   return match
     ? { name: layer.name, action: 'reuse', codeSha256: layer.codeSha256, arn: match.arn }
     : { name: layer.name, action: 'publish', codeSha256: layer.codeSha256 };
 }
 
 /** Desired layer ARNs in order; null where the ARN is only known after publishing. */
-export function desiredLayerArns(f: DesiredFunction, layers: ReadonlyMap<string, LayerPlan>): (string | null)[] {
+export function desiredLayerArns(f: DesiredFunction, layers: ReadonlyMap<string, LayerDeployPlan>): (string | null)[] {
   return f.layers.map((ref) => {
     if ('arn' in ref) return ref.arn;
     const plan = layers.get(ref.layer);
@@ -29,7 +29,7 @@ export function desiredLayerArns(f: DesiredFunction, layers: ReadonlyMap<string,
   });
 }
 
-export function planFunction(f: DesiredFunction, current: CurrentFunction, layers: ReadonlyMap<string, LayerPlan>): FunctionPlan {
+export function planFunction(f: DesiredFunction, current: CurrentFunction, layers: ReadonlyMap<string, LayerDeployPlan>): FunctionDeployPlan {
   const arns = desiredLayerArns(f, layers);
   const steps: FunctionStep[] = [];
   const reasons: string[] = [];
@@ -61,7 +61,7 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
   return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges };
 }
 
-function headline(steps: readonly FunctionStep[]): FunctionPlan['action'] {
+function headline(steps: readonly FunctionStep[]): FunctionDeployPlan['action'] {
   if (steps.includes('create')) return 'create';
   if (steps.includes('update-code')) return 'update code';
   if (steps.includes('update-config')) return 'update config';

@@ -66,7 +66,7 @@ export interface PlanInput {
   };
 }
 
-export interface LayerPlan {
+export interface LayerDeployPlan {
   name: string;
   action: 'publish' | 'reuse';
   codeSha256: string;
@@ -76,7 +76,7 @@ export interface LayerPlan {
 
 export type FunctionStep = 'create' | 'update-code' | 'update-config' | 'publish-version' | 'create-alias' | 'update-alias';
 
-export interface FunctionPlan {
+export interface FunctionDeployPlan {
   functionName: string;
   /** The headline: create / update code / update config / publish (version and alias only) / no change. */
   action: 'create' | 'update code' | 'update config' | 'publish' | 'no change';
@@ -88,6 +88,6 @@ export interface FunctionPlan {
 }
 
 export interface DeployPlan {
-  layers: LayerPlan[];
-  functions: FunctionPlan[];
+  layers: LayerDeployPlan[];
+  functions: FunctionDeployPlan[];
 }
