@@ -1,4 +1,5 @@
 import type { RuntimeFamily, RuntimeStrategy } from './types';
+import { PythonStrategy } from './python';
 import { NodeStrategy } from './node';
 import { GoStrategy } from './go';
 
@@ -7,6 +8,7 @@ import { GoStrategy } from './go';
  * line here.
  */
 export const RUNTIMES: Partial<Record<RuntimeFamily, RuntimeStrategy>> = {
+  python: PythonStrategy,
   node: NodeStrategy,
   go: GoStrategy,
 };
