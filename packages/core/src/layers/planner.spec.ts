@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LayerPlan, planLayers, PlannerFunction, PlannerOptions } from './planner';
+import { DependencyLayerPlan, planLayers, PlannerFunction, PlannerOptions } from './planner';
 
 interface FixtureInput {
   functions: Record<string, string[]>;
@@ -27,7 +27,7 @@ function toFunctions(spec: Record<string, string[]>, codeSize: Record<string, nu
 }
 
 /** The plan in a form a reader can check by eye: who shares which layer, what stays where. */
-function compact(plan: LayerPlan) {
+function compact(plan: DependencyLayerPlan) {
   return {
     layers: plan.layers.map((l) => ({ name: l.name, functions: l.functions, dependencies: l.dependencies.map((d) => `${d.name}@${d.version}`), size: l.size })),
     functions: Object.fromEntries(Object.entries(plan.functions).map(([f, p]) => [f, { layers: p.layers, kept: p.kept.map((k) => `${k.key.replace(/#any$/, '')}: ${k.reason}`) }])),
@@ -35,7 +35,7 @@ function compact(plan: LayerPlan) {
   };
 }
 
-function run(input: FixtureInput, previous?: LayerPlan, spec = input.functions): LayerPlan {
+function run(input: FixtureInput, previous?: DependencyLayerPlan, spec = input.functions): DependencyLayerPlan {
   const options: PlannerOptions = {
     prefix: 'shared', minLayerBytes: 0, maxLayersPerFunction: 5, unzippedLimitBytes: 250 * 1024 * 1024, directUploadBytes: 50 * 1024 * 1024,
     ...input.options, previous,

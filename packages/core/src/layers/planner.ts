@@ -22,7 +22,7 @@ export interface PlannerOptions {
   /** Layer zips above this are flagged for upload through S3. */
   directUploadBytes: number;
   /** Last run's plan: its merges are kept so one new dependency does not reshuffle layers. */
-  previous?: LayerPlan;
+  previous?: DependencyLayerPlan;
 }
 
 export interface PlannedLayer {
@@ -44,7 +44,7 @@ export interface FunctionLayerPlan {
   kept: { key: string; reason: string }[];
 }
 
-export interface LayerPlan {
+export interface DependencyLayerPlan {
   layers: PlannedLayer[];
   functions: Record<string, FunctionLayerPlan>;
   bytes: { withoutLayers: number; withLayers: number; lowerBound: number };
@@ -69,7 +69,7 @@ function layerId(functions: readonly string[]): string {
  * merging groups or leaving a group in its functions, whichever costs fewer bytes; ties are broken
  * by sorted keys so the result depends on the input only. Pure: no I/O.
  */
-export function planLayers(fns: readonly PlannerFunction[], options: PlannerOptions): LayerPlan {
+export function planLayers(fns: readonly PlannerFunction[], options: PlannerOptions): DependencyLayerPlan {
   const byKey = new Map<string, { dep: ResolvedDependency; users: Set<string> }>();
   const namesByFunction = new Map<string, Map<string, string>>();
   for (const f of fns) {

@@ -3,9 +3,9 @@ import type { CreateDependenciesContext } from '@nx/devkit';
 import { tempDir } from '../../../core/src/test-support/workspace';
 import { createDependencies } from './create-dependencies';
 
-async function edgesOf(files: Record<string, string>, roots: Record<string, string>) {
+async function edgesOf(files: Record<string, string>, roots: Record<string, string>, tags: Record<string, string[]> = {}) {
   const ws = await tempDir('deps', files);
-  const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name }]));
+  const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [] }]));
   const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
   const deps = await createDependencies(undefined, context);
   return deps.map((d) => `${d.source}->${d.target} (${'sourceFile' in d ? d.sourceFile : ''})`).sort();
@@ -50,5 +50,27 @@ describe('createDependencies', () => {
   it('adds no edge for paths outside every project or back into the same project', async () => {
     const edges = await edgesOf({ 'fns/py/requirements.txt': '-e ../../vendor/thing\n-e ./sub\n' }, { py: 'fns/py' });
     expect(edges).toEqual([]);
+  });
+
+  it('links functions to the layer projects whose scope takes them in', async () => {
+    const edges = await edgesOf(
+      {
+        'layers/node/lambda-layer.json': JSON.stringify({ family: 'node', runtime: 'nodejs22.x' }),
+        'layers/node-arm/lambda-layer.json': JSON.stringify({ family: 'node', runtime: 'nodejs22.x', architecture: 'arm64', functions: ['orders-*'] }),
+        'layers/py/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12', functions: ['tag:shared'] }),
+        'fns/a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+        'fns/orders-arm/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'arm64' }),
+        'fns/other-arm/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'arm64' }),
+        'fns/py-tagged/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+        'fns/py-plain/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+      },
+      { 'node-layer': 'layers/node', 'node-arm-layer': 'layers/node-arm', 'py-layer': 'layers/py', a: 'fns/a', 'orders-arm': 'fns/orders-arm', 'other-arm': 'fns/other-arm', 'py-tagged': 'fns/py-tagged', 'py-plain': 'fns/py-plain' },
+      { 'py-tagged': ['shared'] },
+    );
+    expect(edges).toEqual([
+      'a->node-layer (fns/a/lambda.json)',
+      'orders-arm->node-arm-layer (fns/orders-arm/lambda.json)',
+      'py-tagged->py-layer (fns/py-tagged/lambda.json)',
+    ]);
   });
 });

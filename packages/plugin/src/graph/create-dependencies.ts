@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
+import { familyOf, FUNCTION_MARKER, readFunctionMarker } from './marker';
 import {
   csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, powershellRequiredModules, pythonPyprojectPaths,
   pythonRequirementPaths, rubyGemfilePaths,
@@ -9,6 +11,7 @@ import {
 interface ProjectInfo {
   name: string;
   root: string;
+  tags: string[];
 }
 
 /** Which manifest files of a project can reference local folders, and how to read them. */
@@ -46,7 +49,7 @@ function filesIn(workspaceRoot: string, root: string, ext: string): string[] {
  */
 export const createDependencies: CreateDependencies = (_options, context) => {
   const ws = context.workspaceRoot;
-  const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => ({ name, root: p.root.replace(/\\/g, '/') }));
+  const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => ({ name, root: p.root.replace(/\\/g, '/'), tags: p.tags ?? [] }));
   const deps: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
   const add = (source: ProjectInfo, targetRel: string, sourceFile: string) => {
@@ -101,5 +104,33 @@ export const createDependencies: CreateDependencies = (_options, context) => {
       }
     }
   }
+  deps.push(...layerEdges(ws, projects));
   return deps;
 };
+
+/**
+ * Function -> layer project, for every layer whose scope (family, architecture, `functions`)
+ * takes the function in: so `^layer` runs its layers before its package target.
+ */
+function layerEdges(ws: string, projects: readonly ProjectInfo[]): RawProjectGraphDependency[] {
+  const layers = projects.flatMap((p) => {
+    const rel = path.posix.join(p.root, LAYER_MARKER);
+    return existsSync(path.join(ws, rel)) ? [{ project: p, marker: readLayerMarker(ws, rel) }] : [];
+  });
+  if (!layers.length) return [];
+  const out: RawProjectGraphDependency[] = [];
+  for (const p of projects) {
+    const rel = path.posix.join(p.root, FUNCTION_MARKER);
+    if (!existsSync(path.join(ws, rel))) continue;
+    const fn = readFunctionMarker(ws, rel);
+    const family = familyOf(fn, path.join(ws, p.root), rel);
+    for (const { project, marker } of layers) {
+      const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? 'x86_64');
+      const named = fn.layers?.includes(project.name) ?? false;
+      if (named || (marker.family === family && sameArch && inLayerScope(marker.functions, p.name, p.tags))) {
+        out.push({ source: p.name, target: project.name, type: DependencyType.static, sourceFile: rel });
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../core/src/test-support/workspace';
-import { functionNode, normalizePluginOptions } from './create-nodes';
+import { functionNode, layerNode, normalizePluginOptions } from './create-nodes';
 
 describe('functionNode', () => {
   it('infers package, deploy and invoke targets from lambda.json', async () => {
@@ -36,7 +36,8 @@ describe('functionNode', () => {
   it('makes a function with layers depend on their layer targets', async () => {
     const ws = await tempDir('nodes', { 'f/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', layers: ['shared-node'] }) });
     const pkg = functionNode('f/lambda.json', normalizePluginOptions({}), ws).projects!.f.targets!.package;
-    expect(pkg.dependsOn).toEqual([{ projects: ['shared-node'], target: 'layer' }]);
+    expect(pkg.dependsOn).toEqual(['^layer', { projects: ['shared-node'], target: 'layer' }]);
+    expect(pkg.inputs).toContainEqual({ dependentTasksOutputFiles: '**/functions/f.json', transitive: false });
   });
 
   it('says what to fix for a marker without a handler, an unknown runtime, or an ambiguous custom runtime', async () => {
@@ -51,5 +52,16 @@ describe('functionNode', () => {
     expect(() => functionNode('b/lambda.json', opts, ws)).toThrow(/runtime "cobol1.0".*\n.*nodejs22.x/);
     expect(() => functionNode('c/lambda.json', opts, ws)).toThrow(/Add "family"/);
     expect(() => functionNode('d/lambda.json', opts, ws)).toThrow(/d\/lambda.json is not valid JSON/);
+  });
+
+  it('makes a layer project from lambda-layer.json and refuses families that compile dependencies in', async () => {
+    const ws = await tempDir('nodes', {
+      'layers/shared/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12' }),
+      'layers/go/lambda-layer.json': JSON.stringify({ family: 'go', runtime: 'provided.al2023' }),
+    });
+    const project = layerNode('layers/shared/lambda-layer.json', normalizePluginOptions({}), ws).projects!['layers/shared'];
+    expect(project.targets!.layer).toMatchObject({ executor: '@nx-lambda/plugin:layer', cache: true, outputs: ['{workspaceRoot}/dist/{projectRoot}'] });
+    expect(project.targets!.layer.inputs).toContain('{workspaceRoot}/**/requirements.txt');
+    expect(() => layerNode('layers/go/lambda-layer.json', normalizePluginOptions({}), ws)).toThrow(/go compiles its dependencies into each function/);
   });
 });

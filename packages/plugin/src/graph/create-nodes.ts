@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createNodesFromFiles, type CreateNodes, type CreateNodesResult, type TargetConfiguration } from '@nx/devkit';
+import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
@@ -49,7 +50,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
   const marker = { ...options.defaults, ...readFunctionMarker(workspaceRoot, markerPath) } as ReturnType<typeof readFunctionMarker>;
   const family = familyOf(marker, path.join(workspaceRoot, root), markerPath);
   const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
-  const layers = marker.layers ?? [];
+  const name = projectNameAt(workspaceRoot, root);
   const pkg: TargetConfiguration = {
     executor: `@nx-lambda/plugin:${family}`,
     cache: true,
@@ -58,12 +59,14 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
       '^production',
       ...DEPENDENCY_FILES[family],
       { runtime: TOOLCHAIN_COMMANDS[family] },
-      ...(layers.length ? [{ dependentTasksOutputFiles: '**/plan.json', transitive: false }] : []),
+      // Only this function's share of each layer plan: a plan change for others keeps its cache.
+      { dependentTasksOutputFiles: `**/functions/${name}.json`, transitive: false },
     ],
     outputs: [`{workspaceRoot}/${outputPath}`],
     options: packageOptionsOf(marker),
-    // The function builds without what its layers supply, so the layer plans come first.
-    dependsOn: layers.length ? [{ projects: layers, target: options.layerTargetName }] : [],
+    // The function builds without what its layers supply, so the layer plans come first. Layer
+    // projects in scope are graph dependencies of the function (createDependencies).
+    dependsOn: [`^${options.layerTargetName}`, ...(marker.layers?.length ? [{ projects: marker.layers, target: options.layerTargetName }] : [])],
     metadata: { description: `Package ${family} function as ${outputPath}/function.zip`, technologies: ['aws-lambda', family] },
   };
   const deploy: TargetConfiguration = {
@@ -84,7 +87,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     projects: {
       [root]: {
         root,
-        name: projectNameAt(workspaceRoot, root),
+        name,
         projectType: 'application',
         tags: ['lambda', `lambda:${family}`],
         targets: {
@@ -97,10 +100,36 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
   };
 }
 
+/** A layer project: its `layer` target plans and builds the layers of the functions in scope. */
+export function layerNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
+  const root = path.posix.dirname(markerPath);
+  const marker = readLayerMarker(workspaceRoot, markerPath);
+  const target: TargetConfiguration = {
+    executor: '@nx-lambda/plugin:layer',
+    cache: true,
+    inputs: ['default', ...LAYER_INPUTS[marker.family], { runtime: TOOLCHAIN_COMMANDS[marker.family] }],
+    outputs: ['{workspaceRoot}/dist/{projectRoot}'],
+    options: {},
+    metadata: { description: `Plan and build ${marker.family} layers shared by several functions`, technologies: ['aws-lambda', marker.family] },
+  };
+  return {
+    projects: {
+      [root]: { root, name: projectNameAt(workspaceRoot, root), projectType: 'library', tags: ['lambda-layer', `lambda-layer:${marker.family}`], targets: { [options.layerTargetName]: target } },
+    },
+  };
+}
+
+/** Both markers in one glob; each file decides which kind of project it makes. */
 export const createNodes: CreateNodes<NxLambdaPluginOptions> = [
-  `**/${FUNCTION_MARKER}`,
+  `**/{${FUNCTION_MARKER},${LAYER_MARKER}}`,
   (files, options, context) =>
-    createNodesFromFiles((file, opts) => functionNode(file, normalizePluginOptions(opts), context.workspaceRoot), files, options ?? {}, context),
+    createNodesFromFiles(
+      (file, opts) => {
+        const normalized = normalizePluginOptions(opts);
+        return path.posix.basename(file) === LAYER_MARKER ? layerNode(file, normalized, context.workspaceRoot) : functionNode(file, normalized, context.workspaceRoot);
+      },
+      files, options ?? {}, context,
+    ),
 ];
 
 /** Nx 22 reads `createNodesV2`; Nx 23+ prefers `createNodes`. Same tuple under both names. */

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { atStep, LambdaPackageError } from '../errors';
+import { exec as realExec } from '../exec';
+import { formatBytes, PackageLimits } from '../package/limits';
+import { writeJsonAtomic } from '../package/manifest';
+import { archiveStaged, familyCacheDir, packageExcludes, PackageDeps, withTempDirs } from '../package/pipeline';
+import type { Architecture, BuildContext, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
+import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile } from './layer-artifacts';
+import { DependencyLayerPlan, planLayers } from './planner';
+
+export interface LayerProjectRequest {
+  project: string;
+  projectRoot: string;
+  workspaceRoot: string;
+  family: RuntimeFamily;
+  runtime: string;
+  architecture: Architecture;
+  /** Absolute output folder of the layer target. */
+  outputPath: string;
+  /** Package requests of the functions this layer project may serve. */
+  functions: readonly FunctionBuildRequest[];
+  minLayerBytes: number;
+  limits: PackageLimits;
+  compressionLevel: number;
+}
+
+export interface LayerProjectResult {
+  plan: LayerPlanFile;
+  summary: string[];
+}
+
+function contextFor(request: FunctionBuildRequest, stagingDir: string, workDir: string, deps: PackageDeps, warnings: string[]): BuildContext {
+  return {
+    request, stagingDir, workDir, cacheDir: familyCacheDir(request.workspaceRoot, request.family),
+    exec: deps.exec ?? realExec, warn: (m) => warnings.push(m), log: deps.log ?? (() => undefined),
+  };
+}
+
+/** Resolves each function's dependencies exactly as its package target does. */
+async function resolveAll(strategy: RuntimeStrategy, req: LayerProjectRequest, deps: PackageDeps, warnings: string[]) {
+  const out: { name: string; dependencies: ResolvedDependency[] }[] = [];
+  for (const fn of [...req.functions].sort((a, b) => a.projectName.localeCompare(b.projectName))) {
+    const resolved = await withTempDirs(`${req.family}-resolve`, (staging, work) =>
+      atStep(`layer:${req.project}:resolve:${fn.projectName}`, () => strategy.resolve(contextFor({ ...fn, layers: [] }, staging, work, deps, warnings))));
+    out.push({ name: fn.projectName, dependencies: resolved });
+  }
+  return out;
+}
+
+/**
+ * A layer target: resolve every function in scope, plan which shared dependencies go into which
+ * layer, build one deterministic zip per layer, and write the plan and each function's share.
+ * Everything is written to a fresh folder that replaces the previous output only when complete.
+ */
+export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerProjectRequest, deps: PackageDeps = {}): Promise<LayerProjectResult> {
+  const where = `layer:${req.project}`;
+  if (!strategy.layerRoot || !strategy.buildLayer) {
+    throw new LambdaPackageError(where, `${req.family} functions cannot use dependency layers`, [`${req.family} compiles its dependencies into the function`],
+      `remove the layer project ${req.project}, or set its family to node, python, ruby or java`);
+  }
+  const warnings: string[] = [];
+  const resolved = await resolveAll(strategy, req, deps, warnings);
+  const planned: DependencyLayerPlan = planLayers(
+    resolved.map((f) => ({ name: f.name, dependencies: f.dependencies, codeSize: 0 })),
+    { prefix: req.project, minLayerBytes: req.minLayerBytes, maxLayersPerFunction: req.limits.maxLayers, unzippedLimitBytes: req.limits.unzippedBytes, directUploadBytes: req.limits.directUploadBytes },
+  );
+
+  const staging = `${req.outputPath}.building-${randomBytes(4).toString('hex')}`;
+  await fsp.mkdir(staging, { recursive: true });
+  try {
+    const manifests = new Map<string, LayerManifest>();
+    for (const layer of planned.layers) {
+      const layerRequest: FunctionBuildRequest = {
+        projectName: layer.name, projectRoot: req.projectRoot, workspaceRoot: req.workspaceRoot, family: req.family, runtime: req.runtime,
+        handler: '', architecture: req.architecture, outputPath: path.join(staging, layer.name), include: [], exclude: [], allowSecrets: [],
+        layers: [], limits: req.limits, compressionLevel: req.compressionLevel, options: req.functions[0]?.options ?? {},
+      };
+      const manifest = await withTempDirs(`${req.family}-layer`, async (stagingDir, workDir) => {
+        const ctx = contextFor(layerRequest, stagingDir, workDir, deps, warnings);
+        const built = await atStep(`${where}:build`, () => strategy.buildLayer!(ctx, layer.dependencies));
+        await fsp.mkdir(layerRequest.outputPath, { recursive: true });
+        let paths: string[] = [];
+        const { zip } = await archiveStaged(`${where}`, stagingDir, path.join(layerRequest.outputPath, LAYER_ZIP),
+          { exclude: packageExcludes([], []), level: req.compressionLevel, executables: built.executables },
+          async (_written, reader) => {
+            paths = reader.entries.filter((e) => e.type === 'file').map((e) => e.name);
+          });
+        const m: LayerManifest = {
+          name: layer.name, project: req.project, family: req.family, compatibleRuntimes: [req.runtime], compatibleArchitectures: [req.architecture],
+          codeSha256: zip.codeSha256, sha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, fileCount: zip.fileCount,
+          paths, dependencies: layer.dependencies, functions: layer.functions, reason: layer.reason,
+          viaS3: zip.zippedSize > req.limits.directUploadBytes, toolchain: built.toolchain,
+        };
+        await writeJsonAtomic(path.join(layerRequest.outputPath, LAYER_MANIFEST), m);
+        return m;
+      });
+      manifests.set(layer.name, manifest);
+    }
+
+    // The same file from two layers of one function would be overwritten silently by Lambda.
+    for (const [fn, share] of Object.entries(planned.functions)) {
+      const owners = new Map<string, string>();
+      for (const name of share.layers) {
+        for (const p of manifests.get(name)!.paths) {
+          const other = owners.get(p);
+          if (other) {
+            throw new LambdaPackageError(`${where}:paths`, `layers ${other} and ${name} both supply ${p}`, [`function: ${fn}`],
+              'pin one version of the dependency across the functions, or exclude it from one layer');
+          }
+          owners.set(p, name);
+        }
+      }
+    }
+
+    const plan: LayerPlanFile = {
+      project: req.project, family: req.family, runtime: req.runtime, architecture: req.architecture,
+      ...planned,
+      layers: planned.layers.map((l) => ({ ...l, size: manifests.get(l.name)!.unzippedSize, viaS3: manifests.get(l.name)!.viaS3 })),
+      artifacts: Object.fromEntries(planned.layers.map((l) => [l.name, `${l.name}/${LAYER_ZIP}`])),
+    };
+    await writeJsonAtomic(path.join(staging, PLAN_FILE), plan);
+    for (const fn of resolved) {
+      const share: FunctionShare = {
+        function: fn.name, project: req.project,
+        layers: planned.functions[fn.name].layers.map((name) => {
+          const m = manifests.get(name)!;
+          return { layer: name, provides: m.dependencies, unzippedSize: m.unzippedSize, paths: m.paths };
+        }),
+      };
+      await writeJsonAtomic(shareFile(staging, fn.name), share);
+    }
+    await fsp.rm(req.outputPath, { recursive: true, force: true });
+    await fsp.rename(staging, req.outputPath);
+
+    const saved = planned.bytes.withoutLayers - planned.bytes.withLayers;
+    const summary = [
+      `${req.project}: ${plan.layers.length} layer(s) for ${resolved.length} function(s)`,
+      ...plan.layers.map((l) => `  ${l.name}: ${l.dependencies.length} dependencies, ${formatBytes(l.size)} unzipped, ${l.reason}${l.viaS3 ? ' (over the direct-upload limit: deploy goes through S3)' : ''}`),
+      `  dependency bytes: ${formatBytes(planned.bytes.withoutLayers)} without layers, ${formatBytes(planned.bytes.withLayers)} with layers (saved ${formatBytes(saved)}; lower bound ${formatBytes(planned.bytes.lowerBound)})`,
+      ...warnings.map((w) => `  warning: ${w}`),
+    ];
+    return { plan, summary };
+  } finally {
+    await fsp.rm(staging, { recursive: true, force: true });
+  }
+}
