@@ -30,6 +30,11 @@ export interface LaunchInput {
 /** Either a way to start the function, or the init error Lambda would report instead. */
 export type LaunchPlan = { launch: Launch } | { initError: { errorType: string; errorMessage: string } };
 
+function versionWarnings(family: string, runtime: string, local: string | undefined): string[] {
+  const w = versionWarning(family, runtime, local);
+  return w ? [w] : [];
+}
+
 const joinPaths = (...parts: string[]) => parts.filter(Boolean).join(path.delimiter);
 
 export async function planLaunch(input: LaunchInput): Promise<LaunchPlan> {
@@ -44,10 +49,7 @@ export async function planLaunch(input: LaunchInput): Promise<LaunchPlan> {
   }
   const version = runtimeVersion(runtime) ?? '';
   const dir = path.join(BOOTSTRAPS_DIR, family);
-  const warn = async (command: string) => {
-    const w = versionWarning(family, runtime, await localVersion(family, command, input.exec, box.tmp));
-    return w ? [w] : [];
-  };
+  const warn = async (command: string) => versionWarnings(family, runtime, await localVersion(family, command, input.exec, box.tmp));
   switch (family) {
     case 'node': {
       const major = version.split('.')[0];
@@ -62,10 +64,10 @@ export async function planLaunch(input: LaunchInput): Promise<LaunchPlan> {
       };
     }
     case 'python': {
-      const python = pickInterpreter('python', runtime, input.pathVar);
+      const python = await pickInterpreter('python', runtime, input.pathVar, input.exec, box.tmp);
       return {
         launch: {
-          command: python,
+          command: python.command,
           args: ['-u', path.join(dir, 'bootstrap.py')],
           env: {
             PYTHONPATH: joinPaths(box.task, path.join(box.opt, 'python', 'lib', `python${version}`, 'site-packages'), path.join(box.opt, 'python')),
@@ -73,23 +75,23 @@ export async function planLaunch(input: LaunchInput): Promise<LaunchPlan> {
             PYTHONUNBUFFERED: '1',
           },
           runtimeDir: dir,
-          warnings: await warn(python),
+          warnings: versionWarnings(family, runtime, python.version),
         },
       };
     }
     case 'ruby': {
-      const ruby = pickInterpreter('ruby', runtime, input.pathVar);
+      const ruby = await pickInterpreter('ruby', runtime, input.pathVar, input.exec, box.tmp);
       const abi = `${version}.0`;
       return {
         launch: {
-          command: ruby,
+          command: ruby.command,
           args: [path.join(dir, 'bootstrap.rb')],
           env: {
             GEM_PATH: joinPaths(path.join(box.task, 'vendor', 'bundle', 'ruby', abi), path.join(box.opt, 'ruby', 'gems', abi)),
             RUBYLIB: joinPaths(box.task, path.join(box.opt, 'ruby', 'lib')),
           },
           runtimeDir: dir,
-          warnings: await warn(ruby),
+          warnings: versionWarnings(family, runtime, ruby.version),
         },
       };
     }
@@ -114,14 +116,13 @@ export async function planLaunch(input: LaunchInput): Promise<LaunchPlan> {
       const dotnet = whichOnPath('dotnet', input.pathVar) ?? 'dotnet';
       const local = await localVersion('dotnet', dotnet, input.exec, box.tmp);
       const host = await dotnetHostDll(input.cacheDir, input.exec, local ?? version);
-      const w = versionWarning('dotnet', runtime, local);
       return {
         launch: {
           command: dotnet,
           args: [host],
           env: { DOTNET_ROLL_FORWARD: 'Major', DOTNET_gcServer: '0', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
           runtimeDir: path.dirname(host),
-          warnings: w ? [w] : [],
+          warnings: versionWarnings(family, runtime, local),
         },
       };
     }

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
+import { LambdaPackageError } from '../errors';
 import type { Exec } from '../exec';
 
 /** First executable named `name` on PATH (`env.PATH`), or undefined. */
@@ -29,16 +30,47 @@ export function isCustomRuntime(runtime: string): boolean {
 }
 
 /**
- * The interpreter to run a managed runtime with: the versioned name first (`python3.12`,
- * `ruby3.3`), as Debian and pyenv install them, else the plain one.
+ * The interpreter to run a managed runtime with, and its version: the versioned name first
+ * (`python3.12`, `ruby3.3`) when it runs (a pyenv shim for a version that is not installed
+ * exits 127), else the plain one.
  */
-export function pickInterpreter(base: 'python' | 'ruby', runtime: string, pathVar?: string): string {
-  const version = runtimeVersion(runtime);
-  const plain = base === 'python' ? 'python3' : 'ruby';
-  return (version && whichOnPath(`${base}${version}`, pathVar)) || whichOnPath(plain, pathVar) || plain;
+export function pickInterpreter(family: 'python' | 'ruby', runtime: string, pathVar: string, exec: Exec, cwd: string): Promise<{ command: string; version?: string }> {
+  // Probing spawns the interpreter (through pyenv's shell shims, slow): once per process is enough.
+  const key = `${family}\0${runtime}\0${pathVar}`;
+  let found = interpreters.get(key);
+  if (!found) {
+    found = probeInterpreter(family, runtime, pathVar, exec, cwd);
+    found.catch(() => interpreters.delete(key));
+    interpreters.set(key, found);
+  }
+  return found;
 }
 
-/** The local toolchain's version, in the same form as runtimeVersion(). */
+const interpreters = new Map<string, Promise<{ command: string; version?: string }>>();
+
+async function probeInterpreter(family: 'python' | 'ruby', runtime: string, pathVar: string, exec: Exec, cwd: string): Promise<{ command: string; version?: string }> {
+  const version = runtimeVersion(runtime);
+  const plain = family === 'python' ? 'python3' : 'ruby';
+  const names = version ? [`${family}${version}`, plain] : [plain];
+  const failures: string[] = [];
+  for (const name of names) {
+    const command = whichOnPath(name, pathVar);
+    if (!command) continue;
+    try {
+      // The real executable, not a version manager's shim: each run through a shim costs a shell.
+      const script = family === 'python'
+        ? ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); print(sys.executable)']
+        : ['-e', 'puts RUBY_VERSION[/\\d+\\.\\d+/]; puts RbConfig.ruby'];
+      const out = (await exec({ where: `invoke:${family}`, command, args: script, cwd, timeoutMs: 30_000 })).stdout.trim().split('\n');
+      return { command: out[1]?.trim() || command, version: out[0]?.trim() };
+    } catch (err) {
+      failures.push(`${command}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new LambdaPackageError(`invoke:${family}`, `no working ${plain} found on PATH to run ${runtime}`, failures, `install ${family} (tools/setup.sh installs every toolchain) or put it on PATH`);
+}
+
+/** The local node, java or dotnet version, in the same form as runtimeVersion() (python and ruby: pickInterpreter). */
 export async function localVersion(family: string, command: string, exec: Exec, cwd: string): Promise<string | undefined> {
   const run = async (args: string[]) => {
     const r = await exec({ where: `invoke:${family}`, command, args, cwd, timeoutMs: 30_000 });
@@ -47,10 +79,6 @@ export async function localVersion(family: string, command: string, exec: Exec, 
   switch (family) {
     case 'node':
       return process.versions.node.split('.')[0];
-    case 'python':
-      return (await run(['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).trim();
-    case 'ruby':
-      return /(\d+\.\d+)/.exec(await run(['-e', 'print RUBY_VERSION']))?.[1];
     case 'java': {
       const m = /version "(\d+)(?:\.(\d+))?/.exec(await run(['-version']));
       return m ? (m[1] === '1' ? m[2] : m[1]) : undefined;

@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/workspace';
+import { invokeFunction, InvokeRequest } from './invoke-function';
+import { zipTree } from './test-support/zip-tree';
+
+describe('invokeFunction: python', () => {
+  let fn: string;
+  let layer: string;
+  const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
+    invokeFunction({ family: 'python', runtime: 'python3.12', timeoutMs: 5000, zipPath: fn, layerZips: [layer], ...over });
+
+  beforeAll(async () => {
+    const dir = await tempDir('invoke-python');
+    fn = await zipTree(path.join(dir, 'function.zip'), {
+      'app/__init__.py': '',
+      'app/main.py': `import time
+import greeter
+
+def handler(event, context):
+    print("handling", context.aws_request_id)
+    return {"echo": event, "greeting": greeter.greet(event["name"]), "fn": context.function_name,
+            "remaining": context.get_remaining_time_in_millis() > 0}
+
+def fail(event, context):
+    raise ValueError("bad input: name missing")
+
+def spin(event, context):
+    while True:
+        time.sleep(0.05)
+`,
+      'broken.py': 'raise RuntimeError("cannot connect to the database at init")\n',
+    });
+    layer = await zipTree(path.join(dir, 'layer.zip'), {
+      'python/greeter.py': 'def greet(name):\n    return "hello %s from the layer" % name\n',
+    });
+  });
+
+  it('echoes the event and reads a dependency from its layer', async () => {
+    const r = await run({ handler: 'app/main.handler', event: { name: 'ada' }, functionName: 'echo-fn' });
+    expect(r.error).toBeUndefined();
+    expect(r.response).toEqual({ echo: { name: 'ada' }, greeting: 'hello ada from the layer', fn: 'echo-fn', remaining: true });
+    expect(r.logs).toContain(`handling ${r.requestId}`);
+  });
+
+  it('accepts the dotted module form of the handler', async () => {
+    const r = await run({ handler: 'app.main.handler', event: { name: 'bob' } });
+    expect(r.response).toMatchObject({ greeting: 'hello bob from the layer' });
+  });
+
+  it('returns an exception raised by the handler in Lambda\'s shape', async () => {
+    const r = await run({ handler: 'app.main.fail' });
+    expect(r.error).toMatchObject({ errorType: 'ValueError', errorMessage: 'bad input: name missing' });
+    expect(r.error?.stackTrace?.join('\n')).toContain('main.py');
+  });
+
+  it('stops a handler that runs past its timeout', async () => {
+    const r = await run({ handler: 'app.main.spin', timeoutMs: 1000 });
+    expect(r.error).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' });
+  });
+
+  it('reports an exception at import as an init error', async () => {
+    const r = await run({ handler: 'broken.handler' });
+    expect(r.initError).toMatchObject({ errorType: 'RuntimeError', errorMessage: 'cannot connect to the database at init' });
+  });
+
+  it('reports a missing module as Runtime.ImportModuleError', async () => {
+    const r = await run({ handler: 'nowhere.handler' });
+    expect(r.initError?.errorType).toBe('Runtime.ImportModuleError');
+    expect(r.initError?.errorMessage).toContain("Unable to import module 'nowhere'");
+  });
+
+  it('warns that the local python is not the runtime\'s version', async () => {
+    const r = await run({ handler: 'app.main.handler', event: { name: 'x' } });
+    expect(r.warnings.join('\n')).toMatch(/python3\.12: the local python is 3\.\d+, Lambda runs 3\.12/);
+  });
+});
