@@ -1,0 +1,35 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { deployFunctions, isKnownError } from '@nx-lambda/core';
+import { DeployExecutorOptions, normalizeDeployOptions } from './lib/normalize-options';
+
+/** `@nx-lambda/plugin:deploy`: thin; planning and applying live in @nx-lambda/core. */
+export default async function deployExecutor(options: DeployExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const projectName = context.projectName;
+  const projects = context.projectsConfigurations?.projects ?? {};
+  if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the deploy executor must run as a project target.');
+  const projectRoot = projects[projectName].root;
+  const marker = await readMarker(path.join(context.root, projectRoot, 'lambda.json'));
+  const projectRoots = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, p.root]));
+  const { spec, options: deployOptions } = normalizeDeployOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
+  try {
+    const result = await deployFunctions([spec], { ...deployOptions, log: (line) => console.log(line) });
+    return { success: result.ok };
+  } catch (err) {
+    if (isKnownError(err)) {
+      console.error(err.message);
+      return { success: false };
+    }
+    throw err;
+  }
+}
+
+async function readMarker(file: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`nx-lambda: ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}

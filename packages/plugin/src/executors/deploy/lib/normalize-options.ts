@@ -1,0 +1,99 @@
+import * as path from 'node:path';
+import type { DeployFunctionSpec, DeployOptions } from '@nx-lambda/core';
+
+/** Options of `@nx-lambda/plugin:deploy` (schema.json; a spec keeps the two in step). */
+export interface DeployExecutorOptions {
+  functionName?: string;
+  outputPath?: string;
+  role?: string;
+  memorySize?: number;
+  timeout?: number;
+  environment?: Record<string, string>;
+  description?: string;
+  layerArns?: string[];
+  publish?: boolean;
+  alias?: string;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  s3Bucket?: string;
+  s3KeyPrefix?: string;
+  directUploadLimitMiB?: number;
+  dryRun?: boolean;
+  maxRetries?: number;
+  concurrency?: number;
+  maxWaitSeconds?: number;
+}
+
+export const DEPLOY_OPTION_KEYS = [
+  'functionName', 'outputPath', 'role', 'memorySize', 'timeout', 'environment', 'description', 'layerArns', 'publish', 'alias',
+  'region', 'profile', 'endpoint', 's3Bucket', 's3KeyPrefix', 'directUploadLimitMiB', 'dryRun', 'maxRetries', 'concurrency', 'maxWaitSeconds',
+] as const satisfies readonly (keyof DeployExecutorOptions)[];
+
+/** Marker keys that are deploy settings; the rest of lambda.json belongs to package. */
+const MARKER_KEYS = ['functionName', 'role', 'memorySize', 'timeout', 'environment', 'description', 'layerArns', 'publish', 'alias', 'region', 's3Bucket', 's3KeyPrefix'] as const;
+
+export interface DeployLocation {
+  projectName: string;
+  projectRoot: string;
+  workspaceRoot: string;
+  /** Root folder of each project, to find layer outputs at `dist/<root>`. */
+  projectRoots: Readonly<Record<string, string>>;
+}
+
+export interface NormalizedDeployOptions {
+  spec: DeployFunctionSpec;
+  options: Omit<DeployOptions, 'log' | 'clients' | 'rateLimiter'>;
+}
+
+/**
+ * Options over the function's `lambda.json` (`marker`), into a deploy spec. Pure: returns new
+ * objects and never mutates its inputs; misconfiguration throws with what to change.
+ */
+export function normalizeDeployOptions(input: DeployExecutorOptions, marker: Readonly<Record<string, unknown>>, loc: DeployLocation): NormalizedDeployOptions {
+  const fromMarker = Object.fromEntries(MARKER_KEYS.filter((k) => marker[k] !== undefined).map((k) => [k, marker[k]])) as DeployExecutorOptions;
+  const o: DeployExecutorOptions = { ...fromMarker, ...input };
+  const where = `${loc.projectName}:deploy`;
+  if (o.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.functionName)) {
+    throw new Error(`${where} - functionName "${o.functionName}" is not a valid Lambda function name.\nUse 1-64 letters, digits, hyphens or underscores.`);
+  }
+  if (o.s3KeyPrefix && !o.s3Bucket) {
+    throw new Error(`${where} - "s3KeyPrefix" is set without "s3Bucket".\nSet "s3Bucket" too, or remove "s3KeyPrefix".`);
+  }
+  if (o.alias !== undefined && !/^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/.test(o.alias)) {
+    throw new Error(`${where} - alias "${o.alias}" is not a valid alias name.\nUse letters, digits, hyphens or underscores, not only digits.`);
+  }
+  const artifactDir = resolveFromRoot(loc, o.outputPath ?? 'dist/{projectRoot}', loc.projectRoot);
+  const layerArtifactDirs = Object.fromEntries(Object.entries(loc.projectRoots).map(([name, root]) => [name, path.resolve(loc.workspaceRoot, 'dist', root)]));
+  return {
+    spec: {
+      artifactDir,
+      functionName: o.functionName ?? loc.projectName,
+      role: o.role,
+      memorySize: o.memorySize,
+      timeout: o.timeout,
+      environment: o.environment ? { ...o.environment } : undefined,
+      description: o.description,
+      layerArns: [...(o.layerArns ?? [])],
+      layerArtifactDirs,
+      publish: o.publish ?? false,
+      alias: o.alias,
+    },
+    options: {
+      region: o.region,
+      profile: o.profile,
+      endpoint: o.endpoint,
+      s3Bucket: o.s3Bucket,
+      s3KeyPrefix: o.s3KeyPrefix,
+      dryRun: o.dryRun ?? false,
+      maxRetries: o.maxRetries,
+      concurrency: o.concurrency,
+      directUploadLimitBytes: o.directUploadLimitMiB !== undefined ? o.directUploadLimitMiB * 1024 * 1024 : undefined,
+      waiter: o.maxWaitSeconds !== undefined ? { maxWaitSeconds: o.maxWaitSeconds } : undefined,
+    },
+  };
+}
+
+function resolveFromRoot(loc: DeployLocation, rel: string, projectRoot: string): string {
+  return path.resolve(loc.workspaceRoot, rel.replace('{projectRoot}', projectRoot).replace('{projectName}', loc.projectName));
+}
