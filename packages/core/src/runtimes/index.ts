@@ -1,6 +1,7 @@
 import type { RuntimeFamily, RuntimeStrategy } from './types';
 import { PythonStrategy } from './python';
 import { NodeStrategy } from './node';
+import { JavaStrategy } from './java';
 import { GoStrategy } from './go';
 
 /**
@@ -10,6 +11,7 @@ import { GoStrategy } from './go';
 export const RUNTIMES: Partial<Record<RuntimeFamily, RuntimeStrategy>> = {
   python: PythonStrategy,
   node: NodeStrategy,
+  java: JavaStrategy,
   go: GoStrategy,
 };
 
