@@ -143,7 +143,6 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     });
     const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);
     await writeJsonAtomic(manifestPath, manifest);
-    log(`${request.projectName}: ${zip.path} ${zip.zippedSize} bytes, CodeSha256 ${zip.codeSha256}`);
     return { zipPath: zip.path, manifestPath, manifest };
   });
 }
