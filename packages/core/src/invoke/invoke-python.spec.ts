@@ -1,5 +1,7 @@
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exec } from '../exec';
 import { tempDir } from '../test-support/workspace';
 import { invokeFunction, InvokeRequest } from './invoke-function';
 import { zipTree } from './test-support/zip-tree';
@@ -68,6 +70,14 @@ def spin(event, context):
     const r = await run({ handler: 'nowhere.handler' });
     expect(r.initError?.errorType).toBe('Runtime.ImportModuleError');
     expect(r.initError?.errorMessage).toContain("Unable to import module 'nowhere'");
+  });
+
+  it('refuses a layer whose native extension is built for another architecture', async () => {
+    const dir = await tempDir('invoke-python-arm', { 'fast.c': 'int fast(void) { return 1; }\n' });
+    await exec({ where: 'test:cc', command: 'aarch64-linux-gnu-gcc', args: ['-shared', '-fPIC', '-o', 'fast.so', 'fast.c'], cwd: dir });
+    const armLayer = await zipTree(path.join(dir, 'arm-layer.zip'), { 'python/fast.cpython-312-aarch64-linux-gnu.so': await fsp.readFile(path.join(dir, 'fast.so')) });
+    await expect(run({ handler: 'app.main.handler', layerZips: [layer, armLayer] })).rejects.toThrow(
+      /invoke:native - \S+ has 1 native file\(s\) built for another machine than this x86_64 one\n {2}opt\/python\/fast\.cpython-312-aarch64-linux-gnu\.so \(aarch64\)\n {2}Fix: package it for this machine/);
   });
 
   it('warns that the local python is not the runtime\'s version', async () => {
