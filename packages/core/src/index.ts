@@ -11,6 +11,7 @@ export * from './package/stage';
 export * from './runtimes/types';
 export * from './runtimes/index';
 export type { NodeBuildOptions } from './runtimes/node/options';
+export type { GoRuntimeOptions } from './runtimes/go';
 export * from './deploy/index';
 export * from './invoke/index';
 export * from './layers/planner';

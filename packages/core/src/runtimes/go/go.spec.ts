@@ -8,26 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
+import type { FunctionBuildRequest } from '../types';
 import { elfMachine, makeRequest, tempDir } from '../../test-support/workspace';
+import { goWorkspace, requireGo } from './test-support/go-workspace';
 import { GoStrategy } from './index';
 
-const FIXTURES = path.join(__dirname, 'fixtures');
-// Offline here: only replace'd workspace modules and the standard library. Users keep their GOPROXY.
-process.env.GOPROXY = 'off';
-
-function requireGo(): string {
-  try {
-    return execFileSync('go', ['version'], { encoding: 'utf8' }).trim().split(' ')[2];
-  } catch {
-    throw new Error('go is not installed: run tools/setup.sh');
-  }
-}
-
-async function copyFixture(scenario: string, dest: string): Promise<void> {
-  await fsp.cp(path.join(FIXTURES, scenario), dest, { recursive: true });
-}
-
-function pkg(ws: string, projectRoot: string, over: Parameters<typeof makeRequest>[1] extends infer R ? Partial<R> : never = {}): Promise<PackageResult> {
+function pkg(ws: string, projectRoot: string, over: Partial<FunctionBuildRequest> = {}): Promise<PackageResult> {
   return packageFunction(GoStrategy, makeRequest(ws, { family: 'go', runtime: 'provided.al2023', handler: 'bootstrap', projectRoot, ...over }));
 }
 
@@ -82,12 +68,9 @@ async function invokeBootstrap(taskRoot: string, event: unknown): Promise<string
   }
 }
 
-// One workspace (and so one warm Go build cache) for every scenario of this file.
 let ws: string;
 beforeAll(async () => {
-  ws = await tempDir('go');
-  for (const scenario of ['no-main', 'broken-build']) await copyFixture(scenario, path.join(ws, scenario));
-  await copyFixture('with-deps', path.join(ws, 'functions'));
+  ws = await goWorkspace('go', { 'no-main': 'no-main', 'broken-build': 'broken-build', 'with-deps': 'functions' });
 });
 afterAll(() => fsp.rm(ws, { recursive: true, force: true }));
 
@@ -100,11 +83,7 @@ describe('GoStrategy (with-deps: stdlib Runtime API loop + workspace module by r
 
   beforeAll(async () => {
     goVersion = requireGo();
-    ws2 = await tempDir('go-elsewhere');
-    await copyFixture('with-deps', path.join(ws2, 'deep/er/place'));
-    // A second workspace sharing the first one's (warm) caches: only paths differ.
-    await fsp.mkdir(path.join(ws2, '.nx/nx-lambda'), { recursive: true });
-    await fsp.symlink(path.join(ws, '.nx/nx-lambda/go'), path.join(ws2, '.nx/nx-lambda/go'));
+    ws2 = await goWorkspace('go-elsewhere', { 'with-deps': 'deep/er/place' });
     [amd, arm] = await Promise.all([
       pkg(ws, 'functions/hello'),
       pkg(ws, 'functions/hello', { architecture: 'arm64', outputPath: path.join(ws, 'dist/hello-arm64') }),
