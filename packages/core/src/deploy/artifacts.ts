@@ -10,6 +10,8 @@ import type { Architecture } from '../runtimes/types';
  */
 export type FunctionArtifact = Pick<FunctionManifest, 'name' | 'runtime' | 'handler' | 'architecture' | 'codeSha256' | 'sha256' | 'zippedSize' | 'layers'> & {
   zipPath: string;
+  /** Layer name -> artifact folder relative to the workspace root, as the layer plan placed it. */
+  layerArtifacts: Record<string, string>;
 };
 
 export interface LayerArtifact {
@@ -55,6 +57,7 @@ export async function readFunctionArtifact(dir: string): Promise<FunctionArtifac
     sha256: need(m, 'sha256', file, 'string'),
     zippedSize: need(m, 'zippedSize', file, 'number'),
     layers: Array.isArray(m.layers) ? (m.layers as string[]) : [],
+    layerArtifacts: m.layerArtifacts && typeof m.layerArtifacts === 'object' ? { ...(m.layerArtifacts as Record<string, string>) } : {},
   };
   await checkZipSize(zipPath, artifact.zippedSize);
   return artifact;

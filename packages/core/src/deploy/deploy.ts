@@ -19,8 +19,10 @@ export interface DeployFunctionSpec extends FunctionSettings {
   artifactDir: string;
   /** Lambda function name; default the manifest's `name`. */
   functionName?: string;
-  /** Layer project name -> folder with its `layer.zip` and `manifest.json`, for each layer in the manifest. */
+  /** Layer name -> folder with its `layer.zip` and `manifest.json`; overrides the manifest's `layerArtifacts`. */
   layerArtifactDirs?: Record<string, string>;
+  /** Resolves the manifest's workspace-relative `layerArtifacts`. */
+  workspaceRoot?: string;
   /** External layer versions, applied after the function's own layers. */
   layerArns?: string[];
   publish?: boolean;
@@ -165,7 +167,8 @@ async function loadLayers(loaded: readonly Loaded[]): Promise<Map<string, LayerA
   const byProject = new Map<string, string>();
   for (const l of loaded) {
     for (const layer of l.artifact.layers) {
-      const dir = l.spec.layerArtifactDirs?.[layer];
+      const fromPlan = l.artifact.layerArtifacts[layer];
+      const dir = l.spec.layerArtifactDirs?.[layer] ?? (fromPlan && l.spec.workspaceRoot ? path.join(l.spec.workspaceRoot, fromPlan) : undefined);
       if (!dir) {
         throw new LambdaPackageError('deploy:read', `function ${l.desired.functionName} uses layer "${layer}" but no layer artifact folder is given for it`, [],
           `build the layer project "${layer}" (its layer target) before deploy`);

@@ -126,7 +126,8 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
         function: fn.name, project: req.project,
         layers: planned.functions[fn.name].layers.map((name) => {
           const m = manifests.get(name)!;
-          return { layer: name, provides: m.dependencies, unzippedSize: m.unzippedSize, paths: m.paths };
+          const artifactDir = path.relative(req.workspaceRoot, path.join(req.outputPath, name)).split(path.sep).join('/');
+          return { layer: name, provides: m.dependencies, unzippedSize: m.unzippedSize, paths: m.paths, artifactDir };
         }),
       };
       await writeJsonAtomic(shareFile(staging, fn.name), share);

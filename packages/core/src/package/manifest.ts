@@ -16,8 +16,10 @@ export interface FunctionManifest {
   unzippedSize: number;
   fileCount: number;
   dependencies: DependencyRecord[];
-  /** Layer project names, in the order Lambda applies them. */
+  /** Layer names, in the order Lambda applies them. */
   layers: string[];
+  /** Layer name -> folder of its layer.zip and manifest.json, relative to the workspace root. */
+  layerArtifacts?: Record<string, string>;
   toolchain: Record<string, string>;
   warnings: string[];
   /** Files left out by exclude rules (secrets, noise, user globs). */

@@ -138,7 +138,9 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
         codeSha256: written.codeSha256, sha256: written.sha256, zippedSize: written.zippedSize, unzippedSize: written.unzippedSize,
         fileCount: written.fileCount,
         dependencies: [...built.dependencies].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
-        layers: request.layers.map((l) => l.layer), toolchain: built.toolchain, warnings, excluded, ...(built.notes ? { notes: built.notes } : {}),
+        layers: request.layers.map((l) => l.layer),
+        ...(request.layers.some((l) => l.artifactDir) ? { layerArtifacts: Object.fromEntries(request.layers.filter((l) => l.artifactDir).map((l) => [l.layer, l.artifactDir!])) } : {}),
+        toolchain: built.toolchain, warnings, excluded, ...(built.notes ? { notes: built.notes } : {}),
       };
     });
     const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);

@@ -30,6 +30,8 @@ export interface LayerAssignment {
   unzippedSize: number;
   /** Zip entry paths of the layer, to detect the same path in layer and function. */
   paths?: readonly string[];
+  /** Folder of the layer's zip and manifest, relative to the workspace root (for deploy and invoke). */
+  artifactDir?: string;
 }
 
 /** Normalised request to package one function: common options plus the runtime's own. */

@@ -76,6 +76,7 @@ export function normalizeDeployOptions(input: DeployExecutorOptions, marker: Rea
       description: o.description,
       layerArns: [...(o.layerArns ?? [])],
       layerArtifactDirs,
+      workspaceRoot: loc.workspaceRoot,
       publish: o.publish ?? false,
       alias: o.alias,
     },
