@@ -8,11 +8,10 @@ import { dependencyKey } from '../types';
 import { InstalledDist, removeDist, scanInstalled } from './dist-info';
 import { stageFunctionSource } from './function-source';
 import { checkPythonHandler } from './handler-check';
-import { toolchainVersions } from './interpreter';
 import { PythonBuildOptions, pythonBuildOptions } from './options';
 import { pipInstall } from './pip';
 import { PYTHON_RUNTIMES, pythonTarget, PythonTarget } from './platform';
-import { PythonProjectSpec, readProjectSpec } from './project';
+import { PythonProjectSpec, readBatch, readProjectSpec } from './project';
 import { dropBuildNoise } from './tree-filter';
 import { copyLib, libRoots } from './workspace-libs';
 
@@ -36,11 +35,12 @@ const resolvedByContext = new WeakMap<BuildContext, Resolved>();
 async function installForLambda(ctx: BuildContext, r: { opts: PythonBuildOptions; target: PythonTarget; lines: string[]; noDeps: boolean; into: string; subject: string }): Promise<InstalledDist[]> {
   await fsp.mkdir(r.into, { recursive: true });
   if (!r.lines.some((l) => !l.startsWith('-'))) return [];
+  const projectDir = path.join(ctx.request.workspaceRoot, ctx.request.projectRoot);
   const requirementsFile = path.join(ctx.workDir, `requirements-${path.basename(r.into)}.txt`);
   await fsp.writeFile(requirementsFile, `${r.lines.join('\n')}\n`);
   await pipInstall(ctx, {
     interpreter: r.opts.python, target: r.into, requirementsFile, runtime: r.target, noDeps: r.noDeps, index: r.opts.index,
-    cwd: path.join(ctx.request.workspaceRoot, ctx.request.projectRoot), subject: r.subject,
+    cwd: existsSync(projectDir) ? projectDir : ctx.request.workspaceRoot, subject: r.subject,
   });
   await fsp.rm(path.join(r.into, 'bin'), { recursive: true, force: true });
   await dropBuildNoise(r.into, r.opts.keepTests);
@@ -52,14 +52,13 @@ async function resolvePython(ctx: BuildContext): Promise<Resolved> {
   if (known) return known;
   const opts = pythonBuildOptions(ctx.request);
   const target = pythonTarget(ctx.request.runtime, ctx.request.architecture);
-  const toolchain = await toolchainVersions(ctx, opts.python);
   const spec = await readProjectSpec(ctx, opts, target);
   const lines = spec.locked
     ? [...spec.pipOptions, ...spec.locked.pins.map((p) => `${p.name}==${p.version}`)]
     : [...spec.pipOptions, ...spec.requirements.map((r) => r.line)];
   const site = path.join(ctx.workDir, 'site');
   const dists = await installForLambda(ctx, { opts, target, lines, noDeps: !!spec.locked, into: site, subject: ctx.request.projectName });
-  const resolved: Resolved = { opts, target, spec, site, dists, toolchain };
+  const resolved: Resolved = { opts, target, spec, site, dists, toolchain: spec.toolchain };
   resolvedByContext.set(ctx, resolved);
   return resolved;
 }
@@ -123,7 +122,7 @@ async function buildPython(ctx: BuildContext, plan: ExcludePlan): Promise<BuildR
 async function buildPythonLayer(ctx: BuildContext, deps: readonly ResolvedDependency[]): Promise<BuildResult> {
   const opts = pythonBuildOptions(ctx.request);
   const target = pythonTarget(ctx.request.runtime, ctx.request.architecture);
-  const toolchain = await toolchainVersions(ctx, opts.python);
+  const { toolchain } = await readBatch(ctx, opts.python, [], target);
   const into = path.join(ctx.stagingDir, 'python');
   const dists = await installForLambda(ctx, {
     opts, target, lines: deps.map((d) => `${d.name}==${d.version}`), noDeps: true, into, subject: `layer ${ctx.request.projectName}`,

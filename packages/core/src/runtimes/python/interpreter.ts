@@ -1,12 +1,14 @@
 import { LambdaPackageError } from '../../errors';
 import type { BuildContext } from '../types';
-import { CHECK_HANDLER_SCRIPT, READ_TOML_SCRIPT, TOOLCHAIN_SCRIPT } from './python-scripts';
+import { CHECK_HANDLER_SCRIPT, READ_TOML_SCRIPT } from './python-scripts';
 
 /** Parsed TOML files plus every marker in them evaluated for the Lambda target. */
 export interface TomlBatch {
   files: Record<string, TomlTable>;
   markers: Record<string, boolean>;
   errors: Record<string, string>;
+  /** `{ python, pip }` versions of the interpreter, for the manifest. */
+  toolchain: Record<string, string>;
 }
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
 export interface TomlTable {
@@ -26,13 +28,23 @@ export const toml = {
   },
 };
 
-/** Reads TOML files with the interpreter's tomllib (missing files are left out of `files`). */
+/**
+ * Reads TOML files with the interpreter's tomllib (missing files are left out of `files`), and
+ * reports the python and pip versions; fails clearly when the interpreter has no pip.
+ */
 export async function readTomlFiles(ctx: BuildContext, interpreter: string, files: readonly string[], env: Record<string, string>): Promise<TomlBatch> {
-  if (!files.length) return { files: {}, markers: {}, errors: {} };
-  const { stdout } = await ctx.exec({
-    where: 'python:resolve', command: interpreter, args: ['-c', READ_TOML_SCRIPT], cwd: ctx.workDir, input: JSON.stringify({ files, env }),
-  });
-  return JSON.parse(stdout) as TomlBatch;
+  try {
+    const { stdout } = await ctx.exec({
+      where: 'python:resolve', command: interpreter, args: ['-c', READ_TOML_SCRIPT], cwd: ctx.workDir, input: JSON.stringify({ files, env }),
+    });
+    return JSON.parse(stdout) as TomlBatch;
+  } catch (err) {
+    if (err instanceof LambdaPackageError && err.details.some((d) => /No module named '?pip/.test(d))) {
+      throw new LambdaPackageError('python:toolchain', `${interpreter} has no pip`, err.details,
+        'install Python 3 with pip (tools/setup.sh does), or set the "python" option to an interpreter that has pip');
+    }
+    throw err;
+  }
 }
 
 export type ModuleCheck =
@@ -46,17 +58,4 @@ export async function checkModuleSource(ctx: BuildContext, interpreter: string, 
     where: 'python:handler', command: interpreter, args: ['-c', CHECK_HANDLER_SCRIPT, filename, fn, major, minor], cwd: ctx.workDir, input: source,
   });
   return JSON.parse(stdout) as ModuleCheck;
-}
-
-/** `{ python, pip }` versions of the build interpreter, for the manifest. */
-export async function toolchainVersions(ctx: BuildContext, interpreter: string): Promise<Record<string, string>> {
-  try {
-    const { stdout } = await ctx.exec({ where: 'python:toolchain', command: interpreter, args: ['-c', TOOLCHAIN_SCRIPT], cwd: ctx.workDir });
-    const [python, pip] = stdout.trim().split(/\s+/);
-    return { python, pip };
-  } catch (err) {
-    if (!(err instanceof LambdaPackageError)) throw err;
-    throw new LambdaPackageError('python:toolchain', `${interpreter} cannot run pip`, err.details,
-      `install Python 3 with pip (tools/setup.sh does), or set the "python" option to an interpreter that has pip`);
-  }
 }

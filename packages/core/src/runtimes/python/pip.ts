@@ -65,7 +65,7 @@ export async function pipInstall(ctx: BuildContext, req: PipInstallRequest): Pro
       throw new LambdaPackageError('python:resolve', `conflicting requirements for ${req.subject}`, err.details.filter((l) => l.trim()),
         'align the version constraints named above (requirements.txt, pyproject.toml and the workspace libraries) or regenerate the lockfile');
     }
-    throw new LambdaPackageError('python:install', `pip install failed for ${req.subject}`, err.details, 'read pip\'s output above; check the index settings (indexUrl, pip.conf, PIP_INDEX_URL)');
+    throw new LambdaPackageError('python:install', `pip install failed for ${req.subject}`, [err.title, ...err.details], 'read pip\'s output above; check the index settings (indexUrl, pip.conf, PIP_INDEX_URL)');
   }
 }
 

@@ -27,6 +27,8 @@ export interface PythonProjectSpec {
   pipOptions: string[];
   libs: WorkspaceLib[];
   locked?: LockedSet;
+  /** `{ python, pip }` versions of the build interpreter. */
+  toolchain: Record<string, string>;
 }
 
 export interface ProjectOptions {
@@ -95,7 +97,7 @@ function pyprojectDeps(pyproject: TomlTable, dir: string, from: string, markers:
   return { reqs, paths };
 }
 
-async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget): Promise<TomlBatch> {
+export async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget): Promise<TomlBatch> {
   const batch = await readTomlFiles(ctx, interpreter, files, markerEnvironment(target));
   const [bad, msg] = Object.entries(batch.errors)[0] ?? [];
   if (bad) {
@@ -165,7 +167,9 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
     }
   }
   checkPins(requirements, locked);
-  return { requirements, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}) };
+  return {
+    requirements, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}), toolchain: first.toolchain,
+  };
 }
 
 /** Two different exact pins of one package, or a pin the lockfile contradicts: an error, not a pip guess. */

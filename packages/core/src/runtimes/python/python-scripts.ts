@@ -6,12 +6,14 @@
 /**
  * stdin: {"files": [toml paths], "env": PEP 508 environment}.
  * Markers also come from PEP 508 strings in `dependencies` lists (`six; python_version < "3"`).
- * stdout: {"files": {path: parsed}, "markers": {marker: bool}, "errors": {path or marker: message}}.
+ * stdout: {"files": {path: parsed}, "markers": {marker: bool}, "errors": {path or marker: message},
+ * "toolchain": {"python": version, "pip": version}} (one interpreter start per batch, toolchain included).
  * Every `marker`/`markers` string met in the parsed files is evaluated for the Lambda target, so
  * the lockfile walk in TypeScript needs no second call. Missing files are left out.
  */
 export const READ_TOML_SCRIPT = String.raw`
 import json, sys
+import pip
 try:
     import tomllib
 except ImportError:
@@ -19,7 +21,7 @@ except ImportError:
 from pip._vendor.packaging.markers import Marker
 req = json.load(sys.stdin)
 env = dict(req["env"], extra="")
-out = {"files": {}, "markers": {}, "errors": {}}
+out = {"files": {}, "markers": {}, "errors": {}, "toolchain": {"python": sys.version.split()[0], "pip": pip.__version__}}
 def walk(v):
     if isinstance(v, dict):
         for k, x in v.items():
@@ -107,6 +109,3 @@ def visit(body):
 visit(tree.body)
 json.dump({"found": found, "names": names}, sys.stdout)
 `;
-
-/** stdout: "<python version> <pip version>", or a failure when pip is missing. */
-export const TOOLCHAIN_SCRIPT = `import sys, pip; print(sys.version.split()[0], pip.__version__)`;
