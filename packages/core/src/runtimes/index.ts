@@ -1,4 +1,6 @@
 import type { RuntimeFamily, RuntimeStrategy } from './types';
+import { DotnetStrategy } from './dotnet';
+import { PowerShellStrategy } from './powershell';
 import { PythonStrategy } from './python';
 import { NodeStrategy } from './node';
 import { JavaStrategy } from './java';
@@ -9,6 +11,8 @@ import { GoStrategy } from './go';
  * line here.
  */
 export const RUNTIMES: Partial<Record<RuntimeFamily, RuntimeStrategy>> = {
+  dotnet: DotnetStrategy,
+  powershell: PowerShellStrategy,
   python: PythonStrategy,
   node: NodeStrategy,
   java: JavaStrategy,
