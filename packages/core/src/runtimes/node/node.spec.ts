@@ -100,6 +100,17 @@ describe('node: CommonJS handler packaged as index.js with a source map', () => 
   });
 });
 
+describe('node: minified bundle with an external source map', () => {
+  it('writes index.mjs.map beside function.zip and keeps it out of the zip', async () => {
+    const ws = await freshWorkspace('extmap', ['with-deps']);
+    const built = await packageFunction(NodeStrategy, request(ws, 'with-deps', { options: { minify: true, sourcemap: 'external' } }));
+    expect(await zipNames(built.zipPath)).toEqual(['index.mjs']);
+    const map = JSON.parse(await fsp.readFile(path.join(path.dirname(built.zipPath), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources).toContain('../src/handler.ts');
+    expect(await zipText(built.zipPath, 'index.mjs')).not.toContain('sourceMappingURL');
+  });
+});
+
 describe('node: @aws-sdk/client-s3 stays external', () => {
   let built: PackageResult;
   beforeAll(async () => {
