@@ -8,7 +8,7 @@ import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import { BuildContext, dependencyKey, FunctionBuildRequest, ResolvedDependency } from '../types';
 import { JavaStrategy } from './index';
-import { fixtureWorkspace, invokeFromTree, requireJavaToolchain, SETTINGS_FILE, useFastMavenJvm } from './test-support/maven-workspace';
+import { fixtureWorkspace, invokeFromTree, offlineSettings, requireJavaToolchain, SETTINGS_FILE, useFastMavenJvm } from './test-support/maven-workspace';
 
 const HANDLER = 'com.example.Handler::handleRequest';
 const FN = 'functions/hello';
@@ -175,6 +175,26 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
       expect(await check('com.google.gson.JsonParser::parseString')).toMatchObject({ ok: true });
       expect(await check('com.google.gson.stream.JsonReader::setLenient')).toMatchObject({ ok: false, problem: expect.stringContaining('no public no-argument constructor') });
     });
+  });
+});
+
+describe('java: the repo\'s example (examples/java-hello, aggregator in a sibling folder)', () => {
+  it('builds through the parent\'s relativePath with -pl ../java-hello -am and runs', async () => {
+    requireJavaToolchain();
+    useFastMavenJvm();
+    const ws = await tempDir('java-example', { [SETTINGS_FILE]: offlineSettings() });
+    const repo = path.resolve(__dirname, '../../../../..');
+    for (const dir of ['examples/java-hello', 'examples/java-parent', 'examples/libs/java-greeting']) {
+      await fsp.cp(path.join(repo, dir), path.join(ws, dir), { recursive: true, filter: (src) => path.basename(src) !== 'target' });
+    }
+    const r = await packageFunction(JavaStrategy, makeRequest(ws, {
+      family: 'java', runtime: 'java21', handler: HANDLER, projectRoot: 'examples/java-hello', options: { settingsFile: SETTINGS_FILE },
+    }));
+    expect(r.manifest.notes).toMatchObject({ buildDir: 'examples/java-parent', projectList: '../java-hello', outputTimestamp: 'set by the pom' });
+    const tree = await tempDir('java-example-unzipped');
+    await extractZip(r.zipPath, tree);
+    expect(await fsp.readdir(path.join(tree, 'lib'))).toEqual(['gson-2.10.jar', 'java-greeting-1.0.0.jar']);
+    expect(JSON.parse(await invokeFromTree(tree, HANDLER, { name: 'Nx' }))).toEqual({ message: 'Hello, Nx!' });
   });
 });
 
