@@ -1,0 +1,5 @@
+from python_greeting import greet
+
+
+def test_greet():
+    assert greet("nx") == "Hello, nx!"
