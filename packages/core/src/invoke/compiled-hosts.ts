@@ -44,8 +44,24 @@ async function buildOnce(cacheDir: string, key: string, build: (outDir: string) 
   return final;
 }
 
+/** Compiler probes and cache lookups cost a JVM or dotnet start: done once per process. */
+const builtThisProcess = new Map<string, Promise<string>>();
+function oncePerProcess(key: string, make: () => Promise<string>): Promise<string> {
+  let p = builtThisProcess.get(key);
+  if (!p) {
+    p = make();
+    p.catch(() => builtThisProcess.delete(key));
+    builtThisProcess.set(key, p);
+  }
+  return p;
+}
+
 /** The Java bootstrap class, compiled once per machine for Java 11+ (java.net.http). */
-export async function javaBootstrapClasses(cacheDir: string, exec: Exec): Promise<string> {
+export function javaBootstrapClasses(cacheDir: string, exec: Exec): Promise<string> {
+  return oncePerProcess(`java\0${cacheDir}`, () => compileJavaBootstrap(cacheDir, exec));
+}
+
+async function compileJavaBootstrap(cacheDir: string, exec: Exec): Promise<string> {
   const src = path.join(BOOTSTRAPS_DIR, 'java', 'NxLambdaBootstrap.java');
   const javac = await exec({ where: 'invoke:java', command: 'javac', args: ['-version'], cwd: os.tmpdir() });
   const key = `java-${await hashFiles([src], javac.stdout + javac.stderr)}`;
@@ -58,7 +74,11 @@ export async function javaBootstrapClasses(cacheDir: string, exec: Exec): Promis
  * The .NET host (loads the function's assembly and calls its handler), built once per machine
  * for the newest local runtime; `dotnet build` restores nothing from NuGet.
  */
-export async function dotnetHostDll(cacheDir: string, exec: Exec, dotnetMajor: string): Promise<string> {
+export function dotnetHostDll(cacheDir: string, exec: Exec, dotnetMajor: string): Promise<string> {
+  return oncePerProcess(`dotnet\0${cacheDir}\0${dotnetMajor}`, () => buildDotnetHost(cacheDir, exec, dotnetMajor));
+}
+
+async function buildDotnetHost(cacheDir: string, exec: Exec, dotnetMajor: string): Promise<string> {
   const dir = path.join(BOOTSTRAPS_DIR, 'dotnet');
   const sources = ['NxLambdaHost.csproj', 'NxLambdaHost.cs'].map((f) => path.join(dir, f));
   const sdk = await exec({ where: 'invoke:dotnet', command: 'dotnet', args: ['--version'], cwd: os.tmpdir() });

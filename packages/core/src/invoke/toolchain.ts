@@ -71,7 +71,20 @@ async function probeInterpreter(family: 'python' | 'ruby', runtime: string, path
 }
 
 /** The local node, java or dotnet version, in the same form as runtimeVersion() (python and ruby: pickInterpreter). */
-export async function localVersion(family: string, command: string, exec: Exec, cwd: string): Promise<string | undefined> {
+export function localVersion(family: string, command: string, exec: Exec, cwd: string): Promise<string | undefined> {
+  const key = `${family}\0${command}`;
+  let v = versions.get(key);
+  if (!v) {
+    v = queryVersion(family, command, exec, cwd);
+    v.catch(() => versions.delete(key));
+    versions.set(key, v);
+  }
+  return v;
+}
+
+const versions = new Map<string, Promise<string | undefined>>();
+
+async function queryVersion(family: string, command: string, exec: Exec, cwd: string): Promise<string | undefined> {
   const run = async (args: string[]) => {
     const r = await exec({ where: `invoke:${family}`, command, args, cwd, timeoutMs: 30_000 });
     return `${r.stdout}\n${r.stderr}`;
