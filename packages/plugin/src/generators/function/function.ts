@@ -1,0 +1,28 @@
+import * as path from 'node:path';
+import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
+import { initGenerator } from '../init/init';
+import { FunctionGeneratorOptions, normalizeFunctionOptions } from './lib/normalize-options';
+
+/** Templates stay in src (shipped in the npm package); the same path from src and dist. */
+const TEMPLATES = path.join(__dirname, '..', '..', '..', 'src', 'generators', 'function', 'files');
+
+/**
+ * Scaffolds a function in its language's own idiom: source with a handler that returns a
+ * response, a sample event, and `lambda.json`, which gives it package, deploy and invoke targets.
+ */
+export async function functionGenerator(tree: Tree, options: FunctionGeneratorOptions): Promise<void> {
+  const o = normalizeFunctionOptions(options);
+  if (tree.exists(o.projectRoot) && tree.children(o.projectRoot).length > 0) {
+    throw new Error(`nx-lambda:function - ${o.projectRoot} already exists and is not empty.\nChoose another name or --directory; the generator never overwrites a project.`);
+  }
+  await initGenerator(tree, { skipFormat: true });
+  const offset = o.projectRoot.split('/').map(() => '..').join('/');
+  generateFiles(tree, path.join(TEMPLATES, o.family), o.projectRoot, { ...o, offsetFromRoot: offset, tmpl: '' });
+  const marker = { runtime: o.lambdaRuntime, handler: o.handler, ...(o.architecture !== 'x86_64' ? { architecture: o.architecture } : {}) };
+  tree.write(path.posix.join(o.projectRoot, 'lambda.json'), `${JSON.stringify(marker, null, 2)}\n`);
+  tree.write(path.posix.join(o.projectRoot, 'project.json'), `${JSON.stringify({ name: o.name, $schema: `${offset}/node_modules/nx/schemas/project-schema.json`, projectType: 'application', tags: o.tags }, null, 2)}\n`);
+  tree.write(path.posix.join(o.projectRoot, 'events', 'sample.json'), `${JSON.stringify({ name: 'world' }, null, 2)}\n`);
+  if (!o.skipFormat) await formatFiles(tree);
+}
+
+export default functionGenerator;

@@ -1,0 +1,74 @@
+import { names } from '@nx/devkit';
+import type { RuntimeFamily } from '@nx-lambda/core';
+
+export interface FunctionGeneratorOptions {
+  name: string;
+  runtime: RuntimeFamily;
+  directory?: string;
+  architecture?: 'x86_64' | 'arm64';
+  lambdaRuntime?: string;
+  tags?: string;
+  skipFormat?: boolean;
+}
+
+/** The Lambda runtime and handler string each language starts with. */
+export const FUNCTION_DEFAULTS: Record<RuntimeFamily, { lambdaRuntime: string; handler: (n: TemplateNames) => string }> = {
+  node: { lambdaRuntime: 'nodejs22.x', handler: () => 'src/handler.handler' },
+  python: { lambdaRuntime: 'python3.12', handler: () => 'app.handler' },
+  ruby: { lambdaRuntime: 'ruby3.3', handler: () => 'app.handler' },
+  java: { lambdaRuntime: 'java21', handler: (n) => `${n.javaPackage}.Handler::handleRequest` },
+  go: { lambdaRuntime: 'provided.al2023', handler: () => 'bootstrap' },
+  dotnet: { lambdaRuntime: 'dotnet8', handler: (n) => `${n.className}::${n.className}.Function::Handler` },
+  powershell: { lambdaRuntime: 'provided.al2023', handler: () => 'handler.ps1::Invoke-Handler' },
+};
+
+export interface TemplateNames {
+  /** Project and folder name, kebab-case. */
+  name: string;
+  /** PascalCase: C# assembly and namespace, Java class prefix, PowerShell module. */
+  className: string;
+  /** snake_case: Python package and Ruby file names. */
+  snakeName: string;
+  /** Java package: com.example.<name without dashes>. */
+  javaPackage: string;
+}
+
+export interface NormalizedFunctionOptions extends TemplateNames {
+  family: RuntimeFamily;
+  projectRoot: string;
+  architecture: 'x86_64' | 'arm64';
+  lambdaRuntime: string;
+  handler: string;
+  tags: string[];
+  skipFormat: boolean;
+}
+
+export function templateNames(rawName: string): TemplateNames {
+  const n = names(rawName);
+  return {
+    name: n.fileName,
+    className: n.className,
+    snakeName: n.fileName.replace(/-/g, '_'),
+    javaPackage: `com.example.${n.fileName.replace(/-/g, '').toLowerCase()}`,
+  };
+}
+
+/** Pure: a new options object, the input untouched. */
+export function normalizeFunctionOptions(options: FunctionGeneratorOptions): NormalizedFunctionOptions {
+  const defaults = FUNCTION_DEFAULTS[options.runtime];
+  if (!defaults) {
+    throw new Error(`nx-lambda:function - unknown runtime "${options.runtime}".\nUse one of: ${Object.keys(FUNCTION_DEFAULTS).join(', ')}.`);
+  }
+  const n = templateNames(options.name);
+  const projectRoot = (options.directory ?? `functions/${n.name}`).replace(/\/+$/, '').replace(/^\.\//, '');
+  return {
+    ...n,
+    family: options.runtime,
+    projectRoot,
+    architecture: options.architecture ?? 'x86_64',
+    lambdaRuntime: options.lambdaRuntime ?? defaults.lambdaRuntime,
+    handler: defaults.handler(n),
+    tags: (options.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    skipFormat: options.skipFormat ?? false,
+  };
+}

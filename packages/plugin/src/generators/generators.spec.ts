@@ -1,0 +1,50 @@
+import { readJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { functionGenerator } from './function/function';
+import { initGenerator } from './init/init';
+import { layerGenerator } from './layer/layer';
+
+describe('generators on a virtual tree', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('init registers the plugin once and adds nothing else', async () => {
+    const before = tree.listChanges().map((c) => c.path).sort();
+    await initGenerator(tree, { skipFormat: true });
+    await initGenerator(tree, { skipFormat: true });
+    const plugins = readJson(tree, 'nx.json').plugins.filter((p: { plugin?: string }) => p.plugin === '@nx-lambda/plugin');
+    expect(plugins).toHaveLength(1);
+    expect(tree.listChanges().map((c) => c.path).sort()).toEqual(before);
+  });
+
+  it('function scaffolds the marker, a handler, a sample event and the project', async () => {
+    await functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true });
+    expect(readJson(tree, 'functions/orders/lambda.json')).toEqual({ runtime: 'python3.12', handler: 'app.handler' });
+    expect(readJson(tree, 'functions/orders/project.json')).toMatchObject({ name: 'orders', projectType: 'application' });
+    expect(readJson(tree, 'functions/orders/events/sample.json')).toEqual({ name: 'world' });
+    expect(tree.read('functions/orders/app.py', 'utf-8')).toContain('def handler(event, context):');
+    expect(tree.read('functions/orders/pyproject.toml', 'utf-8')).toContain('name = "orders"');
+  });
+
+  it('function honours directory, architecture, lambdaRuntime and tags', async () => {
+    await functionGenerator(tree, { name: 'Billing', runtime: 'node', directory: 'apps/billing', architecture: 'arm64', lambdaRuntime: 'nodejs20.x', tags: 'team:a, api', skipFormat: true });
+    expect(readJson(tree, 'apps/billing/lambda.json')).toEqual({ runtime: 'nodejs20.x', handler: 'src/handler.handler', architecture: 'arm64' });
+    expect(readJson(tree, 'apps/billing/project.json').tags).toEqual(['team:a', 'api']);
+    expect(tree.read('apps/billing/src/handler.ts', 'utf-8')).toContain("function: 'billing'");
+  });
+
+  it('function refuses to overwrite an existing project', async () => {
+    tree.write('functions/orders/app.py', 'mine');
+    await expect(functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true })).rejects.toThrow(/functions\/orders already exists/);
+    expect(tree.read('functions/orders/app.py', 'utf-8')).toBe('mine');
+  });
+
+  it('layer writes its scope, and refuses languages that compile dependencies in', async () => {
+    await layerGenerator(tree, { name: 'shared-py', runtime: 'python', functions: 'orders-*, tag:api', skipFormat: true });
+    expect(readJson(tree, 'layers/shared-py/lambda-layer.json')).toEqual({ family: 'python', runtime: 'python3.12', functions: ['orders-*', 'tag:api'] });
+    await expect(layerGenerator(tree, { name: 'g', runtime: 'go' as never, skipFormat: true })).rejects.toThrow(/compile their dependencies in/);
+  });
+});
