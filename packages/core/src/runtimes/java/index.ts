@@ -6,8 +6,9 @@ import { BuildContext, BuildResult, DependencyRecord, dependencyKey, ExcludePlan
 import { javaReleaseOfMajor } from './class-file';
 import { ClassPath, classesNewerThan, LIB_DIR, MAX_CLASS_MAJOR } from './class-path';
 import { checkJavaHandler } from './handler';
-import { artifactName, DEPENDENCY_LIST_FILE, MavenArtifact, MavenOptions, mavenVersions, parseDependencyList, runMavenBuild } from './maven';
+import { artifactName, DEPENDENCY_LIST_FILE, MAVEN_BUILD_TIMEOUT_MS, MavenArtifact, MavenOptions, mavenVersions, parseDependencyList, runMavenBuild } from './maven';
 import { locateMavenModule, MavenLayout } from './maven-project';
+import { reactorLockDir, withReactorLock } from './reactor-lock';
 
 export const JAVA_LAYER_ROOT = 'java/lib';
 
@@ -33,10 +34,14 @@ interface MavenBuild {
   opts: MavenOptions;
   jars: StagedJar[];
   toolchain: Record<string, string>;
+  /** Snapshot of target/classes (absent when the module has no classes of its own). */
+  classesDir?: string;
 }
 
 interface StagedJar {
   artifact: MavenArtifact;
+  /** Where the jar is copied from: the repository, or a snapshot of a workspace module's jar. */
+  source: string;
   /** File name under lib/: artifactId-version[-classifier].jar, as copy-dependencies names it. */
   fileName: string;
   size: number;
@@ -60,14 +65,33 @@ async function runBuild(ctx: BuildContext): Promise<MavenBuild> {
   const opts = mavenOptionsOf(request.options);
   const moduleDir = path.resolve(request.workspaceRoot, request.projectRoot);
   const layout = await locateMavenModule(request.projectName, moduleDir, request.workspaceRoot);
-  const listFile = path.join(moduleDir, DEPENDENCY_LIST_FILE);
-  await fsp.rm(path.dirname(listFile), { recursive: true, force: true });
-  const toolchain = mavenVersions(await runMavenBuild(ctx, layout, opts));
-  const listed = await fsp.readFile(listFile, 'utf8').catch(() => {
-    throw new LambdaPackageError('java:dependencies', `${request.projectName}: Maven did not write the dependency list`, [`expected ${listFile}`],
-      'check that the module\'s pom is a jar module (packaging jar) and that mavenArgs do not skip the dependency plugin');
+  const lock = reactorLockDir(ctx.cacheDir, layout.buildDir);
+  return withReactorLock(lock, layout.buildDir, MAVEN_BUILD_TIMEOUT_MS, async () => {
+    const listFile = path.join(moduleDir, DEPENDENCY_LIST_FILE);
+    await fsp.rm(path.dirname(listFile), { recursive: true, force: true });
+    const toolchain = mavenVersions(await runMavenBuild(ctx, layout, opts));
+    const listed = await fsp.readFile(listFile, 'utf8').catch(() => {
+      throw new LambdaPackageError('java:dependencies', `${request.projectName}: Maven did not write the dependency list`, [`expected ${listFile}`],
+        'check that the module\'s pom is a jar module (packaging jar) and that mavenArgs do not skip the dependency plugin');
+    });
+    const jars = await runtimeJars(ctx, parseDependencyList(listed));
+    // Snapshot what the next build of this reactor would overwrite (workspace jars, classes)
+    // before the lock is released; repository jars do not change under a version.
+    const snapshot = path.join(ctx.workDir, 'maven');
+    for (const j of jars.filter((x) => x.fromWorkspace)) {
+      await fsp.mkdir(path.join(snapshot, 'lib'), { recursive: true });
+      j.source = path.join(snapshot, 'lib', j.fileName);
+      await fsp.copyFile(j.artifact.file, j.source);
+    }
+    const built = path.join(moduleDir, 'target', 'classes');
+    const classesDir = (await fsp.stat(built).then((st) => st.isDirectory(), () => false)) ? path.join(snapshot, 'classes') : undefined;
+    if (classesDir) await copyTree(built, classesDir);
+    return { layout, opts, jars, toolchain, classesDir };
   });
-  const artifacts = parseDependencyList(listed);
+}
+
+async function runtimeJars(ctx: BuildContext, artifacts: readonly MavenArtifact[]): Promise<StagedJar[]> {
+  const { request } = ctx;
   const jars: StagedJar[] = [];
   for (const a of artifacts) {
     if (a.type !== 'jar' && a.type !== 'test-jar') {
@@ -80,14 +104,14 @@ async function runBuild(ctx: BuildContext): Promise<MavenBuild> {
         'a workspace module must be packaged as a jar (packaging jar) to be used by a function');
     }
     const fromWorkspace = !path.relative(request.workspaceRoot, a.file).startsWith('..');
-    jars.push({ artifact: a, fileName: `${a.artifactId}-${a.version}${a.classifier ? `-${a.classifier}` : ''}.jar`, size: st.size, fromWorkspace });
+    jars.push({ artifact: a, source: a.file, fileName: `${a.artifactId}-${a.version}${a.classifier ? `-${a.classifier}` : ''}.jar`, size: st.size, fromWorkspace });
   }
   // Two artifacts with one file name (same artifactId from two groups): prefix the group, as
   // copy-dependencies' prependGroupId does, so neither overwrites the other.
   const counts = new Map<string, number>();
   for (const j of jars) counts.set(j.fileName, (counts.get(j.fileName) ?? 0) + 1);
   for (const j of jars) if (counts.get(j.fileName)! > 1) j.fileName = `${j.artifact.groupId}.${j.fileName}`;
-  return { layout, opts, jars, toolchain };
+  return jars;
 }
 
 function resolvedOf(j: StagedJar): ResolvedDependency {
@@ -96,7 +120,7 @@ function resolvedOf(j: StagedJar): ResolvedDependency {
 
 async function stageJars(jars: readonly StagedJar[], dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
-  for (const j of jars) await fsp.copyFile(j.artifact.file, path.join(dir, j.fileName));
+  for (const j of jars) await fsp.copyFile(j.source, path.join(dir, j.fileName));
 }
 
 function buildNotes(ctx: BuildContext, b: MavenBuild): Record<string, unknown> {
@@ -126,9 +150,7 @@ export const JavaStrategy: RuntimeStrategy = {
 
   async build(ctx: BuildContext, plan: ExcludePlan): Promise<BuildResult> {
     const b = await mavenBuildOf(ctx);
-    const classesDir = path.join(b.layout.moduleDir, 'target', 'classes');
-    const hasClasses = await fsp.stat(classesDir).then((s) => s.isDirectory(), () => false);
-    if (hasClasses) await copyTree(classesDir, ctx.stagingDir);
+    if (b.classesDir) await copyTree(b.classesDir, ctx.stagingDir);
     const dependencies: DependencyRecord[] = [];
     const shipped: StagedJar[] = [];
     for (const j of b.jars) {

@@ -11,7 +11,7 @@ export const MAVEN = 'mvn';
 export const DEFAULT_OUTPUT_TIMESTAMP = '2000-01-01T00:00:00Z';
 /** Written by dependency:list in each reactor module, relative to that module's folder. */
 export const DEPENDENCY_LIST_FILE = 'target/nx-lambda/dependencies.txt';
-const BUILD_TIMEOUT_MS = 30 * 60_000;
+export const MAVEN_BUILD_TIMEOUT_MS = 30 * 60_000;
 
 export interface MavenOptions {
   settingsFile?: string;
@@ -70,7 +70,7 @@ export async function runMavenBuild(ctx: BuildContext, layout: MavenLayout, opts
   const { request } = ctx;
   const args = mavenBuildArgs(layout, opts, request.workspaceRoot);
   ctx.log(`${request.projectName}: ${MAVEN} ${args.join(' ')} (in ${layout.buildDir})`);
-  const result = await ctx.exec({ where: 'java:maven', command: MAVEN, args, cwd: layout.buildDir, timeoutMs: BUILD_TIMEOUT_MS, okCodes: [0, 1] });
+  const result = await ctx.exec({ where: 'java:maven', command: MAVEN, args, cwd: layout.buildDir, timeoutMs: MAVEN_BUILD_TIMEOUT_MS, okCodes: [0, 1] });
   if (result.code !== 0) throw mavenFailure(request.projectName, result.stdout + result.stderr, args, layout, opts, request.workspaceRoot);
   return result.stdout;
 }
