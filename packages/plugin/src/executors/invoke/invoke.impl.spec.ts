@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { zipTree } from '../../../../core/src/invoke/test-support/zip-tree';
+import { tempDir, writeFiles } from '../../../../core/src/test-support/workspace';
+import invokeExecutor from './invoke.impl';
+
+const manifest = (handler: string) => JSON.stringify({ name: 'hello', family: 'node', runtime: 'nodejs20.x', handler, architecture: 'x86_64', layers: ['shared-deps'] });
+
+describe('invoke executor', () => {
+  let context: ExecutorContext;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await tempDir('invoke-executor', {
+      'apps/hello/lambda.json': JSON.stringify({ runtime: 'nodejs20.x', handler: 'index.handler', environment: { GREETING: 'hi' } }),
+      'events/order.json': '{"id":"o-1"}',
+      'dist/apps/hello/manifest.json': manifest('index.handler'),
+      'dist/apps/broken/manifest.json': manifest('index.fail'),
+    });
+    const code = { 'index.js': `const dep = require('shared-dep');
+exports.handler = async (e) => ({ got: e, dep: dep(), greeting: process.env.GREETING });
+exports.fail = async () => { throw new RangeError('out of stock'); };` };
+    await zipTree(path.join(root, 'dist/apps/hello/function.zip'), code);
+    await zipTree(path.join(root, 'dist/apps/broken/function.zip'), code);
+    await zipTree(path.join(root, 'dist/libs/shared-deps/layer.zip'), { 'nodejs/node_modules/shared-dep/index.js': 'module.exports = () => "from layer";' });
+    await writeFiles(root, { 'apps/broken/lambda.json': '{}' });
+    context = {
+      root, cwd: root, isVerbose: false, projectName: 'hello', projectGraph: { nodes: {}, dependencies: {} },
+      projectsConfigurations: {
+        version: 2,
+        projects: {
+          hello: { root: 'apps/hello' },
+          broken: { root: 'apps/broken' },
+          'shared-deps': { root: 'libs/shared-deps', targets: { layer: { executor: '@nx-lambda/plugin:layer' } } },
+        },
+      },
+      nxJsonConfiguration: {},
+    } as unknown as ExecutorContext;
+  });
+
+  it('runs the packaged zip with the layer zip its manifest names and prints the response', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const out = await invokeExecutor({ event: 'events/order.json' }, context);
+    const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
+    log.mockRestore();
+    expect(out.success).toBe(true);
+    expect(printed).toContain('{"got":{"id":"o-1"},"dep":"from layer","greeting":"hi"}');
+    expect(printed).toMatch(/REPORT RequestId: \S+\tDuration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/);
+  });
+
+  it('fails the target when the handler throws, printing Lambda\'s error shape', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const out = await invokeExecutor({}, { ...context, projectName: 'broken' });
+    const printed = err.mock.calls.map((c) => String(c[0])).join('\n');
+    err.mockRestore();
+    expect(out.success).toBe(false);
+    expect(printed).toContain('"errorType": "RangeError"');
+    expect(printed).toContain('"errorMessage": "out of stock"');
+  });
+
+  it('fails with a hint to package first when there is no manifest', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const out = await invokeExecutor({ outputPath: 'dist/nowhere' }, context);
+    const printed = err.mock.calls.map((c) => String(c[0])).join('\n');
+    err.mockRestore();
+    expect(out.success).toBe(false);
+    expect(printed).toMatch(/invoke:artifact - hello has no manifest.json in dist\/nowhere\n {2}Fix: package it first: nx run hello:package/);
+  });
+});

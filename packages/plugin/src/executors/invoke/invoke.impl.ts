@@ -1,0 +1,60 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, isKnownError, LambdaPackageError, readManifest } from '@nx-lambda/core';
+import { LAYER_EXECUTOR, projectsOf, targetByExecutor, targetOutputDir } from '../shared/graph-queries';
+import { InvokeExecutorOptions, InvokeMarker, normalizeInvokeOptions } from './lib/normalize-options';
+
+/**
+ * `@nx-lambda/plugin:invoke`: runs the packaged zip and its layers locally. Thin: finds the
+ * artifacts (the function's, and each layer project's layer.zip through the project graph) and
+ * hands them to invokeFunction in @nx-lambda/core. A function error fails the target.
+ */
+export default async function invokeExecutor(options: InvokeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const projectName = context.projectName;
+  const projects = projectsOf(context);
+  if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the invoke executor must run as a project target.');
+  const projectRoot = projects[projectName].root;
+  const marker = await readMarker(path.join(context.root, projectRoot, 'lambda.json'));
+  const n = normalizeInvokeOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root });
+  try {
+    const manifest = await readManifest(path.join(n.artifactDir, FUNCTION_MANIFEST)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      throw new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`);
+    });
+    const layerZips = (manifest.layers ?? []).map((layer) => {
+      const project = projects[layer];
+      if (!project) throw new LambdaPackageError('invoke:layers', `${projectName}'s manifest names layer ${layer}, which is not a project of this workspace`, [], `package ${projectName} again`);
+      return path.join(targetOutputDir(context, project, targetByExecutor(project, LAYER_EXECUTOR)), 'layer.zip');
+    });
+    const eventJson = n.eventSource === '-' ? await readStdin() : n.eventSource ? await fsp.readFile(n.eventSource, 'utf8') : '{}';
+    const result = await invokeFunction({
+      zipPath: path.join(n.artifactDir, FUNCTION_ZIP), layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
+      architecture: manifest.architecture, eventJson, timeoutMs: n.timeoutMs, memoryMb: n.memoryMb, env: n.env, functionName: projectName,
+    });
+    const failed = Boolean(result.error || result.initError);
+    (failed ? console.error : console.log)(formatInvocation(result, n.memoryMb));
+    return { success: !failed };
+  } catch (err) {
+    if (isKnownError(err)) {
+      console.error(err.message);
+      return { success: false };
+    }
+    throw err;
+  }
+}
+
+async function readMarker(file: string): Promise<InvokeMarker> {
+  try {
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as InvokeMarker;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`nx-lambda: ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
