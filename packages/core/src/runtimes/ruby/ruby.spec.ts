@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { LambdaPackageError } from '../../errors';
+import { packageFunction, PackageResult } from '../../package/pipeline';
+import { makeRequest, tempDir } from '../../test-support/workspace';
+import type { FunctionBuildRequest } from '../types';
+import { RubyStrategy } from './index';
+import { requireRuby, runRubyHandler, rubyWorkspace } from './test-support/ruby-workspace';
+
+function pkg(ws: string, projectRoot: string, handler: string, over: Partial<FunctionBuildRequest> = {}): Promise<PackageResult> {
+  return packageFunction(RubyStrategy, makeRequest(ws, { family: 'ruby', runtime: 'ruby3.3', handler, projectRoot, ...over }));
+}
+
+async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(LambdaPackageError);
+  return err as LambdaPackageError;
+}
+
+const sha = async (file: string) => createHash('sha256').update(await fsp.readFile(file)).digest('hex');
+
+describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem by path:, test group)', () => {
+  let ws: string;
+  let ws2: string;
+  let built: PackageResult;
+  let rebuilt: PackageResult;
+  let taskRoot: string;
+  let names: string[];
+
+  beforeAll(async () => {
+    requireRuby();
+    ws = await rubyWorkspace('ruby', 'with-deps', 'hello');
+    ws2 = await rubyWorkspace('ruby-again', 'with-deps', 'hello');
+    built = await pkg(ws, 'hello', 'app.handler');
+    rebuilt = await pkg(ws2, 'hello', 'app.handler');
+    taskRoot = await tempDir('ruby-task');
+    await extractZip(built.zipPath, taskRoot);
+    const zip = await ZipReader.open(built.zipPath);
+    names = zip.names;
+    await zip.close();
+  });
+
+  afterAll(async () => {
+    for (const dir of [ws, ws2, taskRoot]) if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  it('installs production gems as real gems under vendor/bundle/ruby/3.3.0', () => {
+    expect(names).toEqual(expect.arrayContaining([
+      'vendor/bundle/ruby/3.3.0/gems/shout-1.2.0/lib/shout.rb',
+      'vendor/bundle/ruby/3.3.0/specifications/shout-1.2.0.gemspec',
+      'vendor/bundle/ruby/3.3.0/gems/greet-0.3.0/lib/greet.rb',
+      'vendor/bundle/ruby/3.3.0/specifications/greet-0.3.0.gemspec',
+    ]));
+    expect(names.filter((n) => n.includes('devonly') || n.includes('/3.1.0/') || n.includes('/cache/'))).toEqual([]);
+  });
+
+  it('keeps function source and leaves out specs, vendor/cache and the project files', () => {
+    expect(names).toEqual(expect.arrayContaining(['app.rb', 'lib/app.rb', 'with_bundler.rb', 'Gemfile', 'Gemfile.lock', '.bundle/config']));
+    expect(names.filter((n) => n.startsWith('spec/') || n.startsWith('vendor/cache'))).toEqual([]);
+  });
+
+  it('runs app.handler from the unzipped tree with only the package on GEM_PATH', async () => {
+    const out = await runRubyHandler(taskRoot, 'app.handler', '3.3.0', { name: 'lambda' });
+    expect(out).toEqual({
+      message: 'HELLO LAMBDA!',
+      gems: { greet: 'vendor/bundle/ruby/3.3.0/gems/greet-0.3.0', shout: 'vendor/bundle/ruby/3.3.0/gems/shout-1.2.0' },
+    });
+  });
+
+  it('runs a namespaced handler (lib/app.App::Handler.process)', async () => {
+    const out = await runRubyHandler(taskRoot, 'lib/app.App::Handler.process', '3.3.0', { name: 'x' });
+    expect(out).toEqual({ message: 'HELLO X!', from: 'App::Handler' });
+  });
+
+  it("runs a handler that does require 'bundler/setup' against the packaged Gemfile", async () => {
+    const out = await runRubyHandler(taskRoot, 'with_bundler.handler', '3.3.0', { name: 'b' });
+    expect(out).toEqual({ message: 'HELLO B!', gemfile: path.join(taskRoot, 'Gemfile') });
+  });
+
+  it('points the packaged Gemfile and lockfile at the installed workspace gem, not the workspace', async () => {
+    const gemfile = await fsp.readFile(path.join(taskRoot, 'Gemfile'), 'utf8');
+    const lock = await fsp.readFile(path.join(taskRoot, 'Gemfile.lock'), 'utf8');
+    expect(gemfile).toContain("path: \"vendor/bundle/ruby/3.3.0/gems/greet-0.3.0\"");
+    expect(lock).toContain('remote: vendor/bundle/ruby/3.3.0/gems/greet-0.3.0');
+    expect(`${gemfile}${lock}`).not.toContain('../libs');
+    expect(await fsp.readFile(path.join(taskRoot, '.bundle/config'), 'utf8')).toContain('BUNDLE_WITHOUT: "development:test"');
+  });
+
+  it('lists every gem with version, size and where it came from', () => {
+    const deps = built.manifest.dependencies.map(({ name, version, location, platform, reason }) => ({ name, version, location, platform, reason }));
+    expect(deps).toEqual([
+      { name: 'greet', version: '0.3.0', location: 'function', platform: 'any', reason: 'workspace gem (path: ../libs/greet), installed as a gem' },
+      { name: 'shout', version: '1.2.0', location: 'function', platform: 'any', reason: 'installed by bundler' },
+    ]);
+    expect(built.manifest.dependencies.every((d) => d.size > 0)).toBe(true);
+    expect(Object.keys(built.manifest.toolchain)).toEqual(['ruby', 'bundler']);
+  });
+
+  it('rebuilds byte-identical from another workspace', async () => {
+    expect(await sha(rebuilt.zipPath)).toBe(await sha(built.zipPath));
+  });
+
+  it('leaves out gems a layer provides and records the layer', async () => {
+    const shout = { name: 'shout', version: '1.2.0', platform: 'any', size: 1 };
+    const layered = await pkg(ws, 'hello', 'app.handler', {
+      outputPath: path.join(ws, 'dist/layered'), layers: [{ layer: 'ruby-shared', provides: [shout], unzippedSize: 1 }],
+    });
+    const zip = await ZipReader.open(layered.zipPath);
+    try {
+      expect(zip.names.filter((n) => n.includes('shout'))).toEqual([]);
+    } finally {
+      await zip.close();
+    }
+    expect(layered.manifest.dependencies.find((d) => d.name === 'shout')?.location).toBe('ruby-shared');
+  });
+
+  it('stages layer gems under ruby/gems/<ABI>', () => {
+    expect(RubyStrategy.layerRoot!('ruby3.4')).toBe('ruby/gems/3.4.0');
+  });
+});
+
+describe('RubyStrategy bad input', () => {
+  let ws: string;
+  let native: string;
+  beforeAll(async () => {
+    requireRuby();
+    ws = await rubyWorkspace('ruby-bad', 'no-deps');
+    native = await rubyWorkspace('ruby-native', 'native-gem', 'app');
+  });
+  afterAll(async () => {
+    for (const dir of [ws, native]) if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  const noZip = (root: string, project: string) => existsSync(path.join(root, 'dist', project, 'function.zip'));
+
+  it('packages a function without a Gemfile (no gems)', async () => {
+    const r = await pkg(ws, 'fn', 'app.handler');
+    expect(r.manifest.dependencies).toEqual([]);
+  });
+
+  it('rejects a handler file that is not in the zip', async () => {
+    const err = await failure(pkg(ws, 'fn', 'nothere.handler', { outputPath: path.join(ws, 'dist/a') }));
+    expect(err.message).toMatch(/^ruby:handler - fn: handler "nothere.handler" names nothere.rb, which is not in the zip/);
+    expect(existsSync(path.join(ws, 'dist/a/function.zip'))).toBe(false);
+  });
+
+  it('rejects a handler method the file does not define, listing what it defines', async () => {
+    const err = await failure(pkg(ws, 'fn', 'app.missing', { outputPath: path.join(ws, 'dist/b') }));
+    expect(err.message).toMatch(/^ruby:handler - fn: handler "app.missing" is not defined: app.rb has no missing/);
+    expect(err.details.join('\n')).toContain('#handler');
+    expect(existsSync(path.join(ws, 'dist/b/function.zip'))).toBe(false);
+  });
+
+  it('rejects a handler that cannot take (event:, context:)', async () => {
+    const err = await failure(pkg(ws, 'fn', 'app.no_args', { outputPath: path.join(ws, 'dist/c') }));
+    expect(err.message).toContain('cannot take (event:, context:): no_args takes no arguments');
+  });
+
+  it('rejects a file with a syntax error, showing ruby -c output', async () => {
+    const err = await failure(pkg(ws, 'fn', 'broken.handler', { outputPath: path.join(ws, 'dist/d') }));
+    expect(err.message).toMatch(/^ruby:handler - fn: handler "broken.handler" is in broken.rb, which does not compile/);
+    expect(err.details.join('\n')).toMatch(/broken\.rb:\d+: syntax error/);
+    expect(existsSync(path.join(ws, 'dist/d/function.zip'))).toBe(false);
+  });
+
+  it('rejects a native gem compiled for another Ruby ABI, naming the gem and the way out', async () => {
+    const err = await failure(pkg(native, 'app', 'app.handler'));
+    expect(err.where).toBe('ruby:install');
+    expect(err.title).toContain('gem fastsum-0.2.0 has a native extension');
+    expect(err.title).toContain('Ruby 3.3.0 on x86_64-linux');
+    expect(err.hint).toContain('bundle lock --add-platform x86_64-linux');
+    expect(noZip(native, 'app')).toBe(false);
+  });
+});
