@@ -2,14 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { promisify } from 'node:util';
+import * as os from 'node:os';
 import { LambdaPackageError } from '../errors';
+import { deflateBuffer, Deflated, DeflateFile, DeflatePool } from './deflate-pool';
 import {
   centralHeader, CentralRecord, dataDescriptor, endOfCentralDirectory, entryNameProblem, externalAttributes,
   FLAG_DATA_DESCRIPTOR, FLAG_UTF8, localHeader, METHOD_DEFLATE, METHOD_STORE, U32_MAX,
 } from './zip-format';
-
-const deflateRaw = promisify(zlib.deflateRaw);
 
 /** One entry to write. Files come from disk (`sourcePath`) or memory (`data`). */
 export interface ZipInputEntry {
@@ -30,6 +29,8 @@ export interface ZipWriteOptions {
   streamThreshold?: number;
   /** Upper bound of file bytes read and compressed ahead of the writer. */
   windowBytes?: number;
+  /** Deflate worker threads; 0 deflates on the calling thread. Default: up to 4 for big trees, 0 for small ones. */
+  threads?: number;
 }
 
 export interface ZipWriteResult {
@@ -46,12 +47,6 @@ export interface ZipWriteResult {
 /** Byte order of the UTF-8 names: the same on every machine and locale. */
 export function compareEntryNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-interface Prepared {
-  crc: number;
-  method: number;
-  payload: Buffer;
 }
 
 /** Buffered, hashing, offset-tracking output over a file descriptor. */
@@ -80,11 +75,47 @@ class ZipSink {
   }
 }
 
+/** Small files are grouped into batches of about this many bytes (or BATCH_FILES files) per worker message. */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_FILES = 256;
+/** Below this many bytes of small files, starting worker threads costs more than it saves. */
+const INLINE_BYTES = 4 * 1024 * 1024;
+
+interface Batch {
+  files: DeflateFile[];
+  bytes: number;
+}
+
+/** Consecutive small files (in zip order) grouped for the pool; `batchOf[i]` is entry i's batch, or -1. */
+function planBatches(entries: readonly ZipInputEntry[], isPooled: (e: ZipInputEntry) => boolean) {
+  const batches: Batch[] = [];
+  const batchOf = new Int32Array(entries.length).fill(-1);
+  let current: Batch | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (!isPooled(e)) continue;
+    if (!current || current.bytes >= BATCH_BYTES || current.files.length >= BATCH_FILES) {
+      current = { files: [], bytes: 0 };
+      batches.push(current);
+    }
+    current.files.push({ path: e.sourcePath!, size: e.size });
+    current.bytes += e.size;
+    batchOf[i] = batches.length - 1;
+  }
+  return { batches, batchOf };
+}
+
+function defaultThreads(pooledBytes: number): number {
+  if (pooledBytes < INLINE_BYTES) return 0;
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
 /**
  * Writes a deterministic zip: entries sorted by name, fixed dates, normalised modes, no
- * time- or owner-carrying extras. Small files are read and deflated several at once on libuv's
- * thread pool and written in order; big files are streamed. The zip goes to a temp file beside
- * `target` and is renamed into place, so an interrupted run leaves the previous zip intact.
+ * time- or owner-carrying extras. Small files are read and deflated in batches on worker threads,
+ * a bounded window ahead of the writer, and written in sorted order; big files are streamed. The
+ * bytes never depend on the number of threads. The zip goes to a temp file beside `target` and
+ * is renamed into place, so an interrupted run leaves the previous zip intact.
  */
 export async function writeDeterministicZip(
   target: string,
@@ -92,8 +123,8 @@ export async function writeDeterministicZip(
   options: ZipWriteOptions = {},
 ): Promise<ZipWriteResult> {
   const level = options.level ?? 6;
-  const streamThreshold = options.streamThreshold ?? 8 * 1024 * 1024;
-  const windowBytes = options.windowBytes ?? 24 * 1024 * 1024;
+  const streamThreshold = options.streamThreshold ?? 16 * 1024 * 1024;
+  const windowBytes = options.windowBytes ?? 16 * 1024 * 1024;
   const entries = [...input].sort((a, b) => compareEntryNames(a.name, b.name));
   for (let i = 0; i < entries.length; i++) {
     const problem = entryNameProblem(entries[i].name);
@@ -102,33 +133,34 @@ export async function writeDeterministicZip(
       throw new LambdaPackageError('archive', `entry "${entries[i].name}" appears twice`, [], 'two sources write the same path; remove one of them');
     }
   }
+  const isPooled = (e: ZipInputEntry) => e.type === 'file' && e.data === undefined && e.size < streamThreshold;
+  const { batches, batchOf } = planBatches(entries, isPooled);
+  const pooledBytes = batches.reduce((s, b) => s + b.bytes, 0);
 
   await fsp.mkdir(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fsp.open(tmp, 'w');
   const sink = new ZipSink(handle);
+  const pool = new DeflatePool(options.threads ?? defaultThreads(pooledBytes), level);
   const central: CentralRecord[] = [];
   let unzippedSize = 0;
   let fileCount = 0;
   try {
-    // Read-ahead window: prepared entries are started in order while earlier ones are written.
-    const jobs = new Map<number, Promise<Prepared>>();
-    let next = 0;
-    let inFlight = 0;
-    const isSmallFile = (e: ZipInputEntry) => e.type === 'file' && (e.data !== undefined || e.size < streamThreshold);
-    const fill = () => {
-      while (next < entries.length && (inFlight < windowBytes || jobs.size === 0)) {
-        const e = entries[next];
-        if (isSmallFile(e)) {
-          jobs.set(next, prepareSmall(e, level));
-          inFlight += e.size;
-        }
-        next++;
-        if (jobs.size >= 256) break;
+    // Batches are started in order up to `windowBytes` ahead of the one being written.
+    const started: Promise<Deflated[]>[] = [];
+    let ahead = 0;
+    const startBatches = () => {
+      while (started.length < batches.length && (ahead < windowBytes || ahead === 0)) {
+        const run = pool.run(batches[started.length].files);
+        run.catch(() => undefined); // awaited in order below; this only stops an early failure counting as unhandled
+        started.push(run);
+        ahead += batches[started.length - 1].bytes;
       }
     };
+    let batchIndex = -1;
+    let batchResults: Deflated[] = [];
+    let posInBatch = 0;
     for (let i = 0; i < entries.length; i++) {
-      fill();
       const e = entries[i];
       const name = Buffer.from(e.name, 'utf8');
       const utf8 = /[^\x00-\x7f]/.test(e.name) ? FLAG_UTF8 : 0;
@@ -141,17 +173,27 @@ export async function writeDeterministicZip(
         continue;
       }
       fileCount++;
-      const job = jobs.get(i);
-      if (job) {
-        const p = await job;
-        jobs.delete(i);
-        inFlight -= e.size;
+      let p: Deflated | undefined;
+      if (e.data) p = deflateBuffer(e.data, level);
+      else if (batchOf[i] >= 0) {
+        if (batchOf[i] !== batchIndex) {
+          if (batchIndex >= 0) ahead -= batches[batchIndex].bytes;
+          batchIndex = batchOf[i];
+          startBatches();
+          batchResults = await started[batchIndex];
+          delete started[batchIndex]; // written batches must not stay reachable
+          posInBatch = 0;
+        }
+        p = batchResults[posInBatch++];
+      }
+      if (p) {
         const size = e.data ? e.data.length : e.size;
         await sink.write(localHeader({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, zip64: false }));
         await sink.write(p.payload);
         unzippedSize += size;
         central.push({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, offset, externalAttributes: attrs });
       } else {
+        startBatches();
         const streamed = await writeStreamed(sink, e, name, utf8, level);
         unzippedSize += streamed.size;
         central.push({ ...streamed, name, offset, externalAttributes: attrs });
@@ -169,6 +211,8 @@ export async function writeDeterministicZip(
     await handle.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true });
     throw err;
+  } finally {
+    await pool.close();
   }
   const digest = sink.digest();
   return {
@@ -180,18 +224,6 @@ export async function writeDeterministicZip(
     fileCount,
     entryCount: central.length,
   };
-}
-
-async function prepareSmall(e: ZipInputEntry, level: number): Promise<Prepared> {
-  const data = e.data ?? (await fsp.readFile(e.sourcePath!));
-  if (!e.data && data.length !== e.size) {
-    throw new LambdaPackageError('archive', `${e.sourcePath} changed size while it was being zipped`, [], 'do not modify the staged files during packaging');
-  }
-  const crc = zlib.crc32(data);
-  if (data.length === 0 || level === 0) return { crc, method: METHOD_STORE, payload: data };
-  const deflated = await deflateRaw(data, { level });
-  // Stored is smaller for incompressible data; the choice depends only on the bytes, so it is stable.
-  return deflated.length < data.length ? { crc, method: METHOD_DEFLATE, payload: deflated } : { crc, method: METHOD_STORE, payload: data };
 }
 
 async function writeStreamed(sink: ZipSink, e: ZipInputEntry, name: Buffer, utf8: number, level: number) {
