@@ -24,7 +24,8 @@ describe('createDependencies', () => {
         'libs/go-greeting/go.mod': 'module example.com/greeting\n',
         'fns/cs/Fn.csproj': '<Project><ItemGroup><ProjectReference Include="..\\..\\libs\\cs-greeting\\Greeting.csproj" /></ItemGroup></Project>',
         'libs/cs-greeting/Greeting.csproj': '<Project/>',
-        'fns/java/pom.xml': '<project><groupId>com.example</groupId><artifactId>fn</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>greeting</artifactId></dependency></dependencies></project>',
+        'java-parent/pom.xml': '<project><groupId>com.example</groupId><artifactId>parent</artifactId><packaging>pom</packaging></project>',
+        'fns/java/pom.xml': '<project><parent><groupId>com.example</groupId><artifactId>parent</artifactId></parent><groupId>com.example</groupId><artifactId>fn</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>greeting</artifactId></dependency></dependencies></project>',
         'libs/java-greeting/pom.xml': '<project><groupId>com.example</groupId><artifactId>greeting</artifactId></project>',
         'fns/ps/handler.ps1': '#Requires -Modules Greeting\nfunction handler {}\n',
         'libs/ps-greeting/Greeting.psd1': '@{}',
@@ -33,13 +34,14 @@ describe('createDependencies', () => {
       {
         py: 'fns/py', py2: 'fns/py2', 'py-greeting': 'libs/py-greeting', rb: 'fns/rb', 'rb-greeting': 'libs/rb-greeting',
         go: 'fns/go', 'go-greeting': 'libs/go-greeting', cs: 'fns/cs', 'cs-greeting': 'libs/cs-greeting',
-        java: 'fns/java', 'java-greeting': 'libs/java-greeting', ps: 'fns/ps', 'ps-greeting': 'libs/ps-greeting', unrelated: 'fns/unrelated',
+        java: 'fns/java', 'java-greeting': 'libs/java-greeting', 'java-parent': 'java-parent', ps: 'fns/ps', 'ps-greeting': 'libs/ps-greeting', unrelated: 'fns/unrelated',
       },
     );
     expect(edges).toEqual([
       'cs->cs-greeting (fns/cs/Fn.csproj)',
       'go->go-greeting (fns/go/go.mod)',
       'java->java-greeting (fns/java/pom.xml)',
+      'java->java-parent (fns/java/pom.xml)',
       'ps->ps-greeting (fns/ps/handler.ps1)',
       'py->py-greeting (fns/py/pyproject.toml)',
       'py2->py-greeting (fns/py2/requirements.txt)',

@@ -4,7 +4,7 @@ import { DependencyType, type CreateDependencies, type RawProjectGraphDependency
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { familyOf, FUNCTION_MARKER, readFunctionMarker } from './marker';
 import {
-  csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, powershellRequiredModules, pythonPyprojectPaths,
+  csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, mavenParent, powershellRequiredModules, pythonPyprojectPaths,
   pythonRequirementPaths, rubyGemfilePaths,
 } from './local-references';
 
@@ -92,7 +92,8 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     const pomRel = path.posix.join(p.root, 'pom.xml');
     const pom = read(ws, pomRel);
     if (pom) {
-      for (const d of mavenDependencies(pom)) {
+      const parent = mavenParent(pom);
+      for (const d of [...mavenDependencies(pom), ...(parent ? [parent] : [])]) {
         const target = mavenByCoordinates.get(`${d.groupId ?? ''}:${d.artifactId}`);
         if (target) add(p, target.root, pomRel);
       }

@@ -68,6 +68,13 @@ export function mavenDependencies(text: string): MavenCoordinates[] {
   });
 }
 
+/** pom.xml: the parent's coordinates, when the project has one. */
+export function mavenParent(text: string): MavenCoordinates | undefined {
+  const parent = /<parent>([\s\S]*?)<\/parent>/.exec(text)?.[1];
+  const artifactId = parent && /<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(parent)?.[1];
+  return artifactId ? { groupId: /<groupId>\s*([^<\s]+)\s*<\/groupId>/.exec(parent!)?.[1], artifactId } : undefined;
+}
+
 export function mavenModules(text: string): string[] {
   return [...text.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((m) => m[1]);
 }

@@ -31,6 +31,8 @@ export interface TemplateNames {
   snakeName: string;
   /** Java package: com.example.<name without dashes>. */
   javaPackage: string;
+  /** The Java package as a folder path. */
+  javaPath: string;
 }
 
 export interface NormalizedFunctionOptions extends TemplateNames {
@@ -50,6 +52,7 @@ export function templateNames(rawName: string): TemplateNames {
     className: n.className,
     snakeName: n.fileName.replace(/-/g, '_'),
     javaPackage: `com.example.${n.fileName.replace(/-/g, '').toLowerCase()}`,
+    javaPath: `com/example/${n.fileName.replace(/-/g, '').toLowerCase()}`,
   };
 }
 
