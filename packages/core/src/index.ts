@@ -15,6 +15,7 @@ export { buildPowerShellRuntimeLayer } from './runtimes/powershell';
 export type { PowerShellRuntimeOptions, RuntimeLayerRequest, RuntimeLayerResult } from './runtimes/powershell';
 export type { NodeBuildOptions } from './runtimes/node/options';
 export type { GoRuntimeOptions } from './runtimes/go';
+export type { RubyRuntimeOptions } from './runtimes/ruby';
 export * from './deploy/index';
 export * from './invoke/index';
 export * from './layers/planner';
