@@ -3,10 +3,26 @@
 // to the first dot after the last slash; file.js, file.mjs or file.cjs in LAMBDA_TASK_ROOT), then
 // serves events from the Runtime API in AWS_LAMBDA_RUNTIME_API until it is stopped.
 import { existsSync } from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
+const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const api = '/2018-06-01/runtime';
+// node:http, not fetch: loading undici costs more than the rest of the bootstrap.
+const agent = new http.Agent({ keepAlive: true });
+
+function request(method, urlPath, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: apiHost, port: Number(apiPort), method, path: urlPath, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerString = process.env._HANDLER ?? '';
 
@@ -17,10 +33,10 @@ function errorBody(err) {
   return { errorType: typeof err, errorMessage: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err), trace: [] };
 }
 
-async function post(url, body, errorType) {
+async function post(urlPath, body, errorType) {
   const headers = { 'Content-Type': 'application/json' };
   if (errorType) headers['Lambda-Runtime-Function-Error-Type'] = errorType;
-  await fetch(url, { method: 'POST', headers, body });
+  await request('POST', urlPath, body, headers);
 }
 
 class InitError extends Error {
@@ -54,14 +70,14 @@ async function loadHandler() {
 }
 
 function contextFor(headers) {
-  const deadline = Number(headers.get('lambda-runtime-deadline-ms'));
+  const deadline = Number(headers['lambda-runtime-deadline-ms']);
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-    invokedFunctionArn: headers.get('lambda-runtime-invoked-function-arn'),
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
     memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-    awsRequestId: headers.get('lambda-runtime-aws-request-id'),
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -104,9 +120,9 @@ process.on('uncaughtException', async (err) => {
 });
 
 for (;;) {
-  const next = await fetch(`${api}/invocation/next`);
-  const requestId = next.headers.get('lambda-runtime-aws-request-id');
-  const event = await next.json();
+  const next = await request('GET', `${api}/invocation/next`);
+  const requestId = next.headers['lambda-runtime-aws-request-id'];
+  const event = JSON.parse(next.body);
   current = requestId;
   try {
     const result = await call(handler, event, contextFor(next.headers));
