@@ -80,6 +80,7 @@ APT_PACKAGES=(
   unzip
   python3-wheel-whl
   gcc-aarch64-linux-gnu   # python tests: a real aarch64 .so in a test wheel
+  clang zlib1g-dev        # dotnet tests: Native AOT links bootstrap with clang and zlib
 )
 
 # Tools that some other source may already provide (e.g. NodeSource's nodejs,

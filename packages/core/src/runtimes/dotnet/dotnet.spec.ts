@@ -2,14 +2,15 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
+import { elfMachine, makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types';
 import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
+import { invokeBootstrap } from '../powershell/test-support/runtime-api';
 import { DotnetStrategy } from './index';
 
 const run = promisify(execFile);
@@ -23,6 +24,15 @@ function requireDotnet(): void {
   } catch {
     throw new Error('dotnet is not installed: run tools/setup.sh');
   }
+}
+
+const temps: string[] = [];
+afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
+
+async function temp(label: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await tempDir(label, files);
+  temps.push(dir);
+  return dir;
 }
 
 async function copyFixture(scenario: string, dest: string): Promise<void> {
@@ -42,13 +52,13 @@ async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
 
 /** Builds the test runner (a stand-in for Lambda's .NET host) once, outside the source tree. */
 async function buildRunner(): Promise<string> {
-  const dir = await tempDir('dotnet-runner');
+  const dir = await temp('dotnet-runner');
   await run('dotnet', ['build', RUNNER_PROJECT, '-nologo', '-c', 'Release', '--artifacts-path', path.join(dir, 'artifacts'), '-o', path.join(dir, 'out')]);
   return path.join(dir, 'out', 'Runner.dll');
 }
 
 async function invoke(runner: string, zip: string, handler: string, input: string): Promise<string> {
-  const dir = await tempDir('dotnet-unzipped');
+  const dir = await temp('dotnet-unzipped');
   await extractZip(zip, dir);
   const { stdout } = await run('dotnet', [runner, dir, handler, input]);
   return stdout;
@@ -80,7 +90,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
   let runner: string;
   beforeAll(async () => {
     requireDotnet();
-    ws = await tempDir('dotnet-with-deps');
+    ws = await temp('dotnet-with-deps');
     await copyFixture('with-deps', ws);
     [result, runner] = await Promise.all([pkg(ws, 'functions/hello'), buildRunner()]);
   });
@@ -119,7 +129,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
   });
 
   it('builds the same bytes from a copy of the workspace at another path', async () => {
-    const other = await tempDir('dotnet-with-deps-copy');
+    const other = await temp('dotnet-with-deps-copy');
     await copyFixture('with-deps', path.join(other, 'elsewhere', 'deeper'));
     const again = await pkg(path.join(other, 'elsewhere', 'deeper'), 'functions/hello');
     expect(again.manifest.sha256).toBe(result.manifest.sha256);
@@ -165,7 +175,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
 describe('dotnet: no-deps on dotnet10 for arm64', () => {
   it('publishes for linux-arm64: the assembly is marked ARM64 and the handler check passes', async () => {
     requireDotnet();
-    const ws = await tempDir('dotnet-no-deps');
+    const ws = await temp('dotnet-no-deps');
     await copyFixture('no-deps', path.join(ws, 'fn'));
     const handler = 'NoDeps::NoDeps.Function::Upper';
     const result = await packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet10', handler, projectRoot: 'fn', architecture: 'arm64' }));
@@ -177,9 +187,47 @@ describe('dotnet: no-deps on dotnet10 for arm64', () => {
   });
 });
 
+describe('dotnet: Native AOT on provided.al2023', () => {
+  let result: PackageResult;
+  beforeAll(async () => {
+    requireDotnet();
+    const ws = await temp('dotnet-aot');
+    await copyFixture('native-aot', path.join(ws, 'fn'));
+    result = await packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'provided.al2023', handler: 'bootstrap', projectRoot: 'fn', options: { nativeAot: true } }));
+  });
+
+  it('zips one executable native bootstrap and no symbol files', async () => {
+    const reader = await ZipReader.open(result.zipPath);
+    try {
+      expect(reader.entries.filter((e) => e.type === 'file').map((e) => e.name)).toEqual(['bootstrap']);
+      expect(reader.entry('bootstrap')?.executable).toBe(true);
+      expect(elfMachine(await reader.read('bootstrap'))).toBe('x86_64');
+    } finally {
+      await reader.close();
+    }
+    expect(result.manifest.notes).toMatchObject({ mode: 'native-aot', runtimeIdentifier: 'linux-x64' });
+  });
+
+  it('answers an event through the Runtime API from the unzipped bootstrap', async () => {
+    const dir = await temp('dotnet-aot-unzipped');
+    await extractZip(result.zipPath, dir);
+    const r = await invokeBootstrap(dir, dir, 'bootstrap', { hello: 'aot' });
+    expect(r).toEqual({ path: '/2018-06-01/runtime/invocation/req-1/response', body: 'native: {"hello":"aot"}' });
+  });
+});
+
 describe('dotnet: bad input', () => {
+  it('refuses Native AOT for arm64 on this x86_64 machine, saying what is missing', async () => {
+    const ws = await temp('dotnet-aot-arm64');
+    await copyFixture('native-aot', ws);
+    const err = await failure(pkg(ws, '.', { runtime: 'provided.al2023', architecture: 'arm64', options: { nativeAot: true } }));
+    expect(err.message).toMatch(/^dotnet:aot - .*Native AOT for arm64 cannot be built on this x86_64 machine/);
+    expect(err.message).toContain('aarch64 sysroot');
+    expect(existsSync(path.join(ws, 'dist', 'function.zip'))).toBe(false);
+  });
+
   it('fails without a project file, and leaves no zip', async () => {
-    const ws = await tempDir('dotnet-no-project', { 'functions/empty/Function.cs': 'class A {}' });
+    const ws = await temp('dotnet-no-project', { 'functions/empty/Function.cs': 'class A {}' });
     const err = await failure(pkg(ws, 'functions/empty'));
     expect(err.message).toMatch(/^dotnet:resolve - functions\/empty has no .csproj project file/);
     expect(existsSync(path.join(ws, 'dist', 'functions/empty', 'function.zip'))).toBe(false);
@@ -187,7 +235,7 @@ describe('dotnet: bad input', () => {
 
   it('fails with the compiler error when the code does not build, and leaves no zip', async () => {
     requireDotnet();
-    const ws = await tempDir('dotnet-broken');
+    const ws = await temp('dotnet-broken');
     await copyFixture('no-deps', path.join(ws, 'fn'));
     await writeFiles(ws, { 'fn/Function.cs': 'namespace NoDeps;\npublic static class Function { public static string Upper(string s) => s.ToUpperInvariant() }\n' });
     const err = await failure(packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet10', handler: 'NoDeps::NoDeps.Function::Upper', projectRoot: 'fn' })));
@@ -197,7 +245,7 @@ describe('dotnet: bad input', () => {
   });
 
   it('refuses nativeAot on a managed runtime', async () => {
-    const ws = await tempDir('dotnet-aot-managed');
+    const ws = await temp('dotnet-aot-managed');
     await copyFixture('no-deps', ws);
     const err = await failure(pkg(ws, '.', { runtime: 'dotnet10', options: { nativeAot: true } }));
     expect(err.message).toMatch(/^dotnet:options - .*nativeAot needs a custom runtime, not dotnet10/);
