@@ -12,7 +12,7 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'dotnet-handler');
 describe('invokeFunction: dotnet (managed runtime)', () => {
   let fn: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'dotnet', runtime: 'dotnet8', timeoutMs: 10_000, zipPath: fn, ...over });
+    invokeFunction({ family: 'dotnet', runtime: 'dotnet8', timeoutMs: 10_000, initTimeoutMs: 60_000, zipPath: fn, ...over });
 
   beforeAll(async () => {
     const dir = await tempDir('invoke-dotnet');

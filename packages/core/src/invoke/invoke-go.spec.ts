@@ -20,7 +20,7 @@ describe('invokeFunction: custom runtime (Go bootstrap)', () => {
   let dir: string;
   let fn: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'go', runtime: 'provided.al2023', timeoutMs: 5000, zipPath: fn, ...over });
+    invokeFunction({ family: 'go', runtime: 'provided.al2023', timeoutMs: 5000, initTimeoutMs: 60_000, zipPath: fn, ...over });
 
   beforeAll(async () => {
     dir = await tempDir('invoke-go');

@@ -32,7 +32,7 @@ describe('invokeFunction: java', () => {
   let fn: string;
   let layer: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'java', runtime: 'java17', timeoutMs: 10_000, zipPath: fn, layerZips: [layer], ...over });
+    invokeFunction({ family: 'java', runtime: 'java17', timeoutMs: 10_000, initTimeoutMs: 60_000, zipPath: fn, layerZips: [layer], ...over });
 
   beforeAll(async () => {
     const dir = await tempDir('invoke-java');

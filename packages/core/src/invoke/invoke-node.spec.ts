@@ -8,7 +8,7 @@ describe('invokeFunction: node', () => {
   let fn: string;
   let layer: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'node', runtime: 'nodejs20.x', timeoutMs: 5000, zipPath: fn, layerZips: [layer], ...over });
+    invokeFunction({ family: 'node', runtime: 'nodejs20.x', timeoutMs: 5000, initTimeoutMs: 60_000, zipPath: fn, layerZips: [layer], ...over });
 
   beforeAll(async () => {
     const dir = await tempDir('invoke-node');

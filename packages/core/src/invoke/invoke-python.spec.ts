@@ -10,7 +10,7 @@ describe('invokeFunction: python', () => {
   let fn: string;
   let layer: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'python', runtime: 'python3.12', timeoutMs: 5000, zipPath: fn, layerZips: [layer], ...over });
+    invokeFunction({ family: 'python', runtime: 'python3.12', timeoutMs: 5000, initTimeoutMs: 60_000, zipPath: fn, layerZips: [layer], ...over });
 
   beforeAll(async () => {
     const dir = await tempDir('invoke-python');

@@ -18,7 +18,7 @@ describe('invokeFunction: ruby', () => {
   let fn: string;
   let layer: string;
   const run = (over: Partial<InvokeRequest> & Pick<InvokeRequest, 'handler'>) =>
-    invokeFunction({ family: 'ruby', runtime: 'ruby3.3', timeoutMs: 5000, zipPath: fn, layerZips: [layer], ...over });
+    invokeFunction({ family: 'ruby', runtime: 'ruby3.3', timeoutMs: 5000, initTimeoutMs: 60_000, zipPath: fn, layerZips: [layer], ...over });
 
   beforeAll(async () => {
     const dir = await tempDir('invoke-ruby');
