@@ -1,5 +1,8 @@
-import type { BuildContext, FinalTree, HandlerCheck } from '../types';
-import { checkModuleSource } from './interpreter';
+import type { FinalTree, HandlerCheck } from '../types';
+import type { ModuleCheck } from './interpreter';
+
+/** Zip paths the handler's module may live at: `pkg/mod.py`, then `pkg/mod/__init__.py`. */
+export const moduleFiles = (modulePath: string): string[] => [`${modulePath}.py`, `${modulePath}/__init__.py`];
 
 /** `pkg.mod.handler` or `pkg/mod.handler` -> module path `pkg/mod` and function `handler`. */
 export function parseHandler(handler: string): { modulePath: string; fn: string } | undefined {
@@ -13,16 +16,18 @@ export function parseHandler(handler: string): { modulePath: string; fn: string 
 
 /**
  * Checks the handler against the zip as written: the module file is there and defines the
- * function at module level. The source is parsed with `ast`; user code is never imported.
+ * function at module level. `checkSource` parses the zip's bytes with `ast`; user code is never
+ * imported.
  */
-export async function checkPythonHandler(ctx: BuildContext, tree: FinalTree, interpreter: string, pythonVersion: string): Promise<HandlerCheck> {
-  const { handler } = ctx.request;
+export async function checkPythonHandler(
+  handler: string, tree: FinalTree, checkSource: (file: string, source: Buffer) => Promise<ModuleCheck>, how: string,
+): Promise<HandlerCheck> {
   const parsed = parseHandler(handler);
   if (!parsed) {
     return { ok: false, problem: 'is not of the form module.function', hint: 'write it as "app.handler" (app.py) or "pkg.mod.handler" (pkg/mod.py)' };
   }
   const { modulePath, fn } = parsed;
-  const candidates = [`${modulePath}.py`, `${modulePath}/__init__.py`];
+  const candidates = moduleFiles(modulePath);
   const file = candidates.find((c) => tree.files.has(c));
   if (!file) {
     const topLevel = [...tree.files].filter((f) => f.endsWith('.py') && !f.includes('/')).sort();
@@ -32,13 +37,13 @@ export async function checkPythonHandler(ctx: BuildContext, tree: FinalTree, int
       hint: `add ${candidates[0]} to the function (check "sourceDir" and "exclude"), or point "handler" at an existing module`,
     };
   }
-  const result = await checkModuleSource(ctx, interpreter, file, await tree.zip.read(file), fn, pythonVersion);
+  const result = await checkSource(file, await tree.zip.read(file));
   if ('syntaxError' in result) {
     const e = result.syntaxError;
     return {
       ok: false, problem: `cannot load: ${file} has a syntax error at line ${e.line}: ${e.msg}`,
       details: [`${file}:${e.line}${e.offset ? `:${e.offset}` : ''}: ${e.text}`],
-      hint: `fix the syntax error in ${file} (parsed as Python ${pythonVersion} grammar by "${interpreter}")`,
+      hint: `fix the syntax error in ${file} (${how})`,
     };
   }
   if (!result.found) {

@@ -7,7 +7,8 @@ import type {
 import { dependencyKey } from '../types';
 import { InstalledDist, removeDist, scanInstalled } from './dist-info';
 import { stageFunctionSource } from './function-source';
-import { checkPythonHandler } from './handler-check';
+import { checkPythonHandler, moduleFiles, parseHandler } from './handler-check';
+import { checkModuleSource, ModuleProbe } from './interpreter';
 import { PythonBuildOptions, pythonBuildOptions } from './options';
 import { pipInstall } from './pip';
 import { PYTHON_RUNTIMES, pythonTarget, PythonTarget } from './platform';
@@ -23,7 +24,8 @@ interface Resolved {
   /** pip's --target folder (in workDir): everything third-party, before layer filtering. */
   site: string;
   dists: InstalledDist[];
-  toolchain: Record<string, string>;
+  /** The handler module as read from the source folder and checked before pip ran. */
+  probe?: ModuleProbe;
 }
 
 const resolvedByContext = new WeakMap<BuildContext, Resolved>();
@@ -32,14 +34,14 @@ const resolvedByContext = new WeakMap<BuildContext, Resolved>();
  * Installs `lines` (a requirements file's content) for the Lambda platform into `into`, then drops
  * bytecode, tests and pip's `bin/` scripts (their shebang is this machine's interpreter).
  */
-async function installForLambda(ctx: BuildContext, r: { opts: PythonBuildOptions; target: PythonTarget; lines: string[]; noDeps: boolean; into: string; subject: string }): Promise<InstalledDist[]> {
+async function installForLambda(ctx: BuildContext, r: { python: string; opts: PythonBuildOptions; target: PythonTarget; lines: string[]; noDeps: boolean; into: string; subject: string }): Promise<InstalledDist[]> {
   await fsp.mkdir(r.into, { recursive: true });
   if (!r.lines.some((l) => !l.startsWith('-'))) return [];
   const projectDir = path.join(ctx.request.workspaceRoot, ctx.request.projectRoot);
   const requirementsFile = path.join(ctx.workDir, `requirements-${path.basename(r.into)}.txt`);
   await fsp.writeFile(requirementsFile, `${r.lines.join('\n')}\n`);
   await pipInstall(ctx, {
-    interpreter: r.opts.python, target: r.into, requirementsFile, runtime: r.target, noDeps: r.noDeps, index: r.opts.index,
+    interpreter: r.python, target: r.into, requirementsFile, runtime: r.target, noDeps: r.noDeps, index: r.opts.index,
     cwd: existsSync(projectDir) ? projectDir : ctx.request.workspaceRoot, subject: r.subject,
   });
   await fsp.rm(path.join(r.into, 'bin'), { recursive: true, force: true });
@@ -52,13 +54,14 @@ async function resolvePython(ctx: BuildContext): Promise<Resolved> {
   if (known) return known;
   const opts = pythonBuildOptions(ctx.request);
   const target = pythonTarget(ctx.request.runtime, ctx.request.architecture);
-  const spec = await readProjectSpec(ctx, opts, target);
+  const probe = await handlerProbe(ctx, opts, target);
+  const spec = await readProjectSpec(ctx, opts, target, probe);
   const lines = spec.locked
     ? [...spec.pipOptions, ...spec.locked.pins.map((p) => `${p.name}==${p.version}`)]
     : [...spec.pipOptions, ...spec.requirements.map((r) => r.line)];
   const site = path.join(ctx.workDir, 'site');
-  const dists = await installForLambda(ctx, { opts, target, lines, noDeps: !!spec.locked, into: site, subject: ctx.request.projectName });
-  const resolved: Resolved = { opts, target, spec, site, dists, toolchain: spec.toolchain };
+  const dists = await installForLambda(ctx, { python: spec.executable, opts, target, lines, noDeps: !!spec.locked, into: site, subject: ctx.request.projectName });
+  const resolved: Resolved = { opts, target, spec, site, dists, ...(probe ? { probe } : {}) };
   resolvedByContext.set(ctx, resolved);
   return resolved;
 }
@@ -110,7 +113,7 @@ async function buildPython(ctx: BuildContext, plan: ExcludePlan): Promise<BuildR
   await mergeSite(r.site, stagingDir, request.projectName);
   return {
     dependencies,
-    toolchain: r.toolchain,
+    toolchain: r.spec.toolchain,
     notes: {
       pythonVersion: r.target.pythonVersion, platform: r.target.platforms[0],
       requirementsFrom: r.spec.locked ? r.spec.locked.lockFile : 'requirements (resolved by pip)',
@@ -122,10 +125,10 @@ async function buildPython(ctx: BuildContext, plan: ExcludePlan): Promise<BuildR
 async function buildPythonLayer(ctx: BuildContext, deps: readonly ResolvedDependency[]): Promise<BuildResult> {
   const opts = pythonBuildOptions(ctx.request);
   const target = pythonTarget(ctx.request.runtime, ctx.request.architecture);
-  const { toolchain } = await readBatch(ctx, opts.python, [], target);
+  const { toolchain, executable } = await readBatch(ctx, opts.python, [], target);
   const into = path.join(ctx.stagingDir, 'python');
   const dists = await installForLambda(ctx, {
-    opts, target, lines: deps.map((d) => `${d.name}==${d.version}`), noDeps: true, into, subject: `layer ${ctx.request.projectName}`,
+    python: executable, opts, target, lines: deps.map((d) => `${d.name}==${d.version}`), noDeps: true, into, subject: `layer ${ctx.request.projectName}`,
   });
   return {
     dependencies: dists.map((d) => ({
@@ -136,15 +139,39 @@ async function buildPythonLayer(ctx: BuildContext, deps: readonly ResolvedDepend
   };
 }
 
+/**
+ * The handler module as the source folder has it, so the interpreter start that reads the
+ * project files also parses it; checkHandler reuses that result only if the zip holds the same bytes.
+ */
+async function handlerProbe(ctx: BuildContext, opts: PythonBuildOptions, target: PythonTarget): Promise<ModuleProbe | undefined> {
+  const parsed = parseHandler(ctx.request.handler);
+  if (!parsed) return undefined;
+  const sourceDir = path.resolve(ctx.request.workspaceRoot, ctx.request.projectRoot, opts.sourceDir);
+  for (const filename of moduleFiles(parsed.modulePath)) {
+    const source = await fsp.readFile(path.join(sourceDir, filename)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw e;
+    });
+    if (source) return { filename, fn: parsed.fn, pythonVersion: target.pythonVersion, source };
+  }
+  return undefined;
+}
+
+async function checkHandlerInZip(ctx: BuildContext, tree: FinalTree): Promise<HandlerCheck> {
+  const r = await resolvePython(ctx);
+  const pythonVersion = r.target.pythonVersion;
+  return checkPythonHandler(ctx.request.handler, tree, async (file, source) => {
+    if (r.probe && r.spec.handlerCheck && r.probe.filename === file && r.probe.source.equals(source)) return r.spec.handlerCheck;
+    return checkModuleSource(ctx, r.spec.executable, file, source, parseHandler(ctx.request.handler)!.fn, pythonVersion);
+  }, `parsed with Python ${pythonVersion} grammar by ${r.opts.python} ${r.spec.toolchain.python}`);
+}
+
 export const PythonStrategy: RuntimeStrategy = {
   family: 'python',
   lambdaRuntimes: PYTHON_RUNTIMES,
   layerRoot: () => 'python',
   resolve: async (ctx) => (await resolvePython(ctx)).dists.map(asResolved),
   build: buildPython,
-  checkHandler: (ctx: BuildContext, tree: FinalTree): Promise<HandlerCheck> => {
-    const opts = pythonBuildOptions(ctx.request);
-    return checkPythonHandler(ctx, tree, opts.python, pythonTarget(ctx.request.runtime, ctx.request.architecture).pythonVersion);
-  },
+  checkHandler: checkHandlerInZip,
   buildLayer: buildPythonLayer,
 };

@@ -1,15 +1,32 @@
 import { LambdaPackageError } from '../../errors';
 import type { BuildContext } from '../types';
-import { CHECK_HANDLER_SCRIPT, READ_TOML_SCRIPT } from './python-scripts';
+import { CHECK_HANDLER_SCRIPT, PREPARE_SCRIPT } from './python-scripts';
 
-/** Parsed TOML files plus every marker in them evaluated for the Lambda target. */
+export type ModuleCheck =
+  | { syntaxError: { line: number; offset: number | null; msg: string; text: string } }
+  | { found: string | null; names: string[] };
+
+/** A module to check in the same interpreter start (the handler, read from the source folder). */
+export interface ModuleProbe {
+  /** Zip path of the module (`pkg/mod.py`). */
+  filename: string;
+  fn: string;
+  pythonVersion: string;
+  source: Buffer;
+}
+
+/** Parsed TOML files, their markers evaluated for the Lambda target, and facts about the interpreter. */
 export interface TomlBatch {
   files: Record<string, TomlTable>;
   markers: Record<string, boolean>;
   errors: Record<string, string>;
   /** `{ python, pip }` versions of the interpreter, for the manifest. */
   toolchain: Record<string, string>;
+  /** Absolute path of the interpreter (past any pyenv/asdf shim), used for every later start. */
+  executable: string;
+  handler?: ModuleCheck;
 }
+
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
 export interface TomlTable {
   [key: string]: TomlValue;
@@ -29,13 +46,16 @@ export const toml = {
 };
 
 /**
- * Reads TOML files with the interpreter's tomllib (missing files are left out of `files`), and
- * reports the python and pip versions; fails clearly when the interpreter has no pip.
+ * One interpreter start: reads TOML files with tomllib (missing files are left out of `files`),
+ * reports the interpreter's versions and path, and checks `probe` when given. Fails clearly when
+ * the interpreter has no pip. Runs in `cwd` so a version manager picks the project's Python.
  */
-export async function readTomlFiles(ctx: BuildContext, interpreter: string, files: readonly string[], env: Record<string, string>): Promise<TomlBatch> {
+export async function readTomlFiles(ctx: BuildContext, interpreter: string, files: readonly string[], env: Record<string, string>, cwd: string, probe?: ModuleProbe): Promise<TomlBatch> {
+  const [major, minor] = (probe?.pythonVersion ?? '3.0').split('.').map(Number);
+  const handler = probe ? { filename: probe.filename, fn: probe.fn, major, minor, source: probe.source.toString('base64') } : undefined;
   try {
     const { stdout } = await ctx.exec({
-      where: 'python:resolve', command: interpreter, args: ['-c', READ_TOML_SCRIPT], cwd: ctx.workDir, input: JSON.stringify({ files, env }),
+      where: 'python:resolve', command: interpreter, args: ['-c', PREPARE_SCRIPT], cwd, input: JSON.stringify({ files, env, handler }),
     });
     return JSON.parse(stdout) as TomlBatch;
   } catch (err) {
@@ -46,10 +66,6 @@ export async function readTomlFiles(ctx: BuildContext, interpreter: string, file
     throw err;
   }
 }
-
-export type ModuleCheck =
-  | { syntaxError: { line: number; offset: number | null; msg: string; text: string } }
-  | { found: string | null; names: string[] };
 
 /** Parses module source with `ast` (never imports it) and looks for a module-level `fn`. */
 export async function checkModuleSource(ctx: BuildContext, interpreter: string, filename: string, source: Buffer, fn: string, pythonVersion: string): Promise<ModuleCheck> {

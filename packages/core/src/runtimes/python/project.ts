@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
 import type { BuildContext } from '../types';
-import { readTomlFiles, toml, TomlBatch, TomlTable } from './interpreter';
+import { ModuleCheck, ModuleProbe, readTomlFiles, toml, TomlBatch, TomlTable } from './interpreter';
 import { declaredEdges, LockedSet, lockedSet } from './lockfiles';
 import { markerEnvironment, PythonTarget } from './platform';
 import {
@@ -29,6 +29,10 @@ export interface PythonProjectSpec {
   locked?: LockedSet;
   /** `{ python, pip }` versions of the build interpreter. */
   toolchain: Record<string, string>;
+  /** The interpreter's real path, for pip and later checks (skips version-manager shims). */
+  executable: string;
+  /** Result for the handler probe, when one was given. */
+  handlerCheck?: ModuleCheck;
 }
 
 export interface ProjectOptions {
@@ -97,8 +101,10 @@ function pyprojectDeps(pyproject: TomlTable, dir: string, from: string, markers:
   return { reqs, paths };
 }
 
-export async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget): Promise<TomlBatch> {
-  const batch = await readTomlFiles(ctx, interpreter, files, markerEnvironment(target));
+export async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget, probe?: ModuleProbe): Promise<TomlBatch> {
+  const projectDir = path.join(ctx.request.workspaceRoot, ctx.request.projectRoot);
+  const cwd = existsSync(projectDir) ? projectDir : ctx.request.workspaceRoot;
+  const batch = await readTomlFiles(ctx, interpreter, files, markerEnvironment(target), cwd, probe);
   const [bad, msg] = Object.entries(batch.errors)[0] ?? [];
   if (bad) {
     const where = files.includes(bad) ? rel(ctx.request.workspaceRoot, bad) : `marker "${bad}"`;
@@ -111,12 +117,12 @@ export async function readBatch(ctx: BuildContext, interpreter: string, files: s
  * Reads pyproject.toml, requirements.txt and the lockfile of the function, then its workspace
  * libraries (recursively, through their own path dependencies).
  */
-export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, target: PythonTarget): Promise<PythonProjectSpec> {
+export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, target: PythonTarget, probe?: ModuleProbe): Promise<PythonProjectSpec> {
   const { workspaceRoot, projectRoot } = ctx.request;
   const projectDir = path.join(workspaceRoot, projectRoot);
   const lock = findLock(projectDir, workspaceRoot, opts.lockFile);
   const pyprojectPath = path.join(projectDir, 'pyproject.toml');
-  const first = await readBatch(ctx, opts.python, [pyprojectPath, ...(lock ? [lock.file] : [])], target);
+  const first = await readBatch(ctx, opts.python, [pyprojectPath, ...(lock ? [lock.file] : [])], target, probe);
   const markers = { ...first.markers };
   const pyproject = first.files[pyprojectPath];
   const requirements: Requirement[] = [];
@@ -154,7 +160,7 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
           [`looked at ${rel(workspaceRoot, p.dir)}/pyproject.toml`], 'fix the path, or give the library a pyproject.toml with [project] name');
       }
     }
-    const batch = await readBatch(ctx, opts.python, fresh.map((p) => path.join(p.dir, 'pyproject.toml')), target);
+    const batch = await readBatch(ctx, first.executable, fresh.map((p) => path.join(p.dir, 'pyproject.toml')), target);
     Object.assign(markers, batch.markers);
     for (const p of fresh) {
       const lp = batch.files[path.join(p.dir, 'pyproject.toml')];
@@ -168,7 +174,8 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
   }
   checkPins(requirements, locked);
   return {
-    requirements, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}), toolchain: first.toolchain,
+    requirements, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}),
+    toolchain: first.toolchain, executable: first.executable, ...(first.handler ? { handlerCheck: first.handler } : {}),
   };
 }
 
