@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { deployFunctions, isKnownError } from '@nx-lambda/core';
 import { DeployExecutorOptions, normalizeDeployOptions } from './lib/normalize-options';
+import { readMarkerFile } from '../shared/read-marker';
 
 /** `@nx-lambda/plugin:deploy`: thin; planning and applying live in @nx-lambda/core. */
 export default async function deployExecutor(options: DeployExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -10,7 +10,7 @@ export default async function deployExecutor(options: DeployExecutorOptions, con
   const projects = context.projectsConfigurations?.projects ?? {};
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the deploy executor must run as a project target.');
   const projectRoot = projects[projectName].root;
-  const marker = await readMarker(path.join(context.root, projectRoot, 'lambda.json'));
+  const marker = await readMarkerFile<Record<string, unknown>>(path.join(context.root, projectRoot, 'lambda.json'));
   const projectRoots = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, p.root]));
   const { spec, options: deployOptions } = normalizeDeployOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
   try {
@@ -25,11 +25,3 @@ export default async function deployExecutor(options: DeployExecutorOptions, con
   }
 }
 
-async function readMarker(file: string): Promise<Record<string, unknown>> {
-  try {
-    return JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`nx-lambda: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}

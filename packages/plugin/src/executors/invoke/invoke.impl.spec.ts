@@ -5,7 +5,7 @@ import { zipTree } from '../../../../core/src/invoke/test-support/zip-tree';
 import { tempDir, writeFiles } from '../../../../core/src/test-support/workspace';
 import invokeExecutor from './invoke.impl';
 
-const manifest = (handler: string) => JSON.stringify({ name: 'hello', family: 'node', runtime: 'nodejs20.x', handler, architecture: 'x86_64', layers: ['shared-deps'] });
+const manifest = (handler: string) => JSON.stringify({ name: 'hello', family: 'node', runtime: 'nodejs20.x', handler, architecture: 'x86_64', layers: ['shared-deps-1a2b3c4d'], layerArtifacts: { 'shared-deps-1a2b3c4d': 'dist/libs/shared-deps/shared-deps-1a2b3c4d' } });
 
 describe('invoke executor', () => {
   let context: ExecutorContext;
@@ -23,7 +23,7 @@ exports.handler = async (e) => ({ got: e, dep: dep(), greeting: process.env.GREE
 exports.fail = async () => { throw new RangeError('out of stock'); };` };
     await zipTree(path.join(root, 'dist/apps/hello/function.zip'), code);
     await zipTree(path.join(root, 'dist/apps/broken/function.zip'), code);
-    await zipTree(path.join(root, 'dist/libs/shared-deps/layer.zip'), { 'nodejs/node_modules/shared-dep/index.js': 'module.exports = () => "from layer";' });
+    await zipTree(path.join(root, 'dist/libs/shared-deps/shared-deps-1a2b3c4d/layer.zip'), { 'nodejs/node_modules/shared-dep/index.js': 'module.exports = () => "from layer";' });
     await writeFiles(root, { 'apps/broken/lambda.json': '{}' });
     context = {
       root, cwd: root, isVerbose: false, projectName: 'hello', projectGraph: { nodes: {}, dependencies: {} },

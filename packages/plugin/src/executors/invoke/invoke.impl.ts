@@ -2,8 +2,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, isKnownError, LambdaPackageError, readManifest } from '@nx-lambda/core';
-import { LAYER_EXECUTOR, projectsOf, targetByExecutor, targetOutputDir } from '../shared/graph-queries';
+import { projectsOf } from '../shared/graph-queries';
 import { InvokeExecutorOptions, InvokeMarker, normalizeInvokeOptions } from './lib/normalize-options';
+import { readMarkerFile } from '../shared/read-marker';
 
 /**
  * `@nx-lambda/plugin:invoke`: runs the packaged zip and its layers locally. Thin: finds the
@@ -15,7 +16,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
   const projects = projectsOf(context);
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the invoke executor must run as a project target.');
   const projectRoot = projects[projectName].root;
-  const marker = await readMarker(path.join(context.root, projectRoot, 'lambda.json'));
+  const marker = await readMarkerFile<InvokeMarker>(path.join(context.root, projectRoot, 'lambda.json'));
   const n = normalizeInvokeOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root });
   try {
     const manifest = await readManifest(path.join(n.artifactDir, FUNCTION_MANIFEST)).catch((err: NodeJS.ErrnoException) => {
@@ -23,9 +24,9 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
       throw new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`);
     });
     const layerZips = (manifest.layers ?? []).map((layer) => {
-      const project = projects[layer];
-      if (!project) throw new LambdaPackageError('invoke:layers', `${projectName}'s manifest names layer ${layer}, which is not a project of this workspace`, [], `package ${projectName} again`);
-      return path.join(targetOutputDir(context, project, targetByExecutor(project, LAYER_EXECUTOR)), 'layer.zip');
+      const dir = manifest.layerArtifacts?.[layer];
+      if (!dir) throw new LambdaPackageError('invoke:layers', `${projectName}'s manifest names layer ${layer} but not where its artifacts are`, [], `package ${projectName} again: nx run ${projectName}:package`);
+      return path.join(context.root, dir, 'layer.zip');
     });
     const eventJson = n.eventSource === '-' ? await readStdin() : n.eventSource ? await fsp.readFile(n.eventSource, 'utf8') : '{}';
     const result = await invokeFunction({
@@ -44,14 +45,6 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
   }
 }
 
-async function readMarker(file: string): Promise<InvokeMarker> {
-  try {
-    return JSON.parse(await fsp.readFile(file, 'utf8')) as InvokeMarker;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`nx-lambda: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
