@@ -8,6 +8,7 @@ import { writeJsonAtomic } from '../package/manifest';
 import { archiveStaged, familyCacheDir, packageExcludes, PackageDeps, withTempDirs } from '../package/pipeline';
 import type { Architecture, BuildContext, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
 import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile } from './layer-artifacts';
+import { dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
 import { DependencyLayerPlan, planLayers } from './planner';
 
 export interface LayerProjectRequest {
@@ -24,6 +25,8 @@ export interface LayerProjectRequest {
   minLayerBytes: number;
   limits: PackageLimits;
   compressionLevel: number;
+  /** Last run's plan (e.g. a committed plan.json): its merges are kept, so one change does not reshuffle layers. */
+  previous?: DependencyLayerPlan;
 }
 
 export interface LayerProjectResult {
@@ -49,6 +52,15 @@ async function resolveAll(strategy: RuntimeStrategy, req: LayerProjectRequest, d
   return out;
 }
 
+/** The build request of one layer (or of a scratch layer that only measures sizes). */
+function layerRequestFor(req: LayerProjectRequest, name: string, outputPath: string): FunctionBuildRequest {
+  return {
+    projectName: name, projectRoot: req.projectRoot, workspaceRoot: req.workspaceRoot, family: req.family, runtime: req.runtime,
+    handler: '', architecture: req.architecture, outputPath, include: [], exclude: [], allowSecrets: [],
+    layers: [], limits: req.limits, compressionLevel: req.compressionLevel, options: req.functions[0]?.options ?? {},
+  };
+}
+
 /**
  * A layer target: resolve every function in scope, plan which shared dependencies go into which
  * layer, build one deterministic zip per layer, and write the plan and each function's share.
@@ -62,9 +74,20 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
   }
   const warnings: string[] = [];
   const resolved = await resolveAll(strategy, req, deps, warnings);
+  // Resolve may not know a dependency's size (npm packages installed from the lockfile), and a
+  // bundled package is smaller in a function than in a layer: measure what a layer would hold.
+  const measured = await measureLayerSizes(dependenciesToMeasure(resolved), (batch) =>
+    withTempDirs(`${req.family}-measure`, (stagingDir, workDir) => {
+      const ctx = contextFor(layerRequestFor(req, `${req.project}-measure`, workDir), stagingDir, workDir, deps, warnings);
+      return atStep(`${where}:measure`, () => strategy.buildLayer!(ctx, batch));
+    }));
+  const sized = withMeasuredSizes(resolved, measured);
   const planned: DependencyLayerPlan = planLayers(
-    resolved.map((f) => ({ name: f.name, dependencies: f.dependencies, codeSize: 0 })),
-    { prefix: req.project, minLayerBytes: req.minLayerBytes, maxLayersPerFunction: req.limits.maxLayers, unzippedLimitBytes: req.limits.unzippedBytes, directUploadBytes: req.limits.directUploadBytes },
+    sized.functions.map((f) => ({ name: f.name, dependencies: f.dependencies, codeSize: 0 })),
+    {
+      prefix: req.project, minLayerBytes: req.minLayerBytes, maxLayersPerFunction: req.limits.maxLayers, unzippedLimitBytes: req.limits.unzippedBytes,
+      directUploadBytes: req.limits.directUploadBytes, layerSizes: sized.layerSizes, previous: req.previous,
+    },
   );
 
   const staging = `${req.outputPath}.building-${randomBytes(4).toString('hex')}`;
@@ -72,11 +95,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
   try {
     const manifests = new Map<string, LayerManifest>();
     for (const layer of planned.layers) {
-      const layerRequest: FunctionBuildRequest = {
-        projectName: layer.name, projectRoot: req.projectRoot, workspaceRoot: req.workspaceRoot, family: req.family, runtime: req.runtime,
-        handler: '', architecture: req.architecture, outputPath: path.join(staging, layer.name), include: [], exclude: [], allowSecrets: [],
-        layers: [], limits: req.limits, compressionLevel: req.compressionLevel, options: req.functions[0]?.options ?? {},
-      };
+      const layerRequest = layerRequestFor(req, layer.name, path.join(staging, layer.name));
       const manifest = await withTempDirs(`${req.family}-layer`, async (stagingDir, workDir) => {
         const ctx = contextFor(layerRequest, stagingDir, workDir, deps, warnings);
         const built = await atStep(`${where}:build`, () => strategy.buildLayer!(ctx, layer.dependencies));

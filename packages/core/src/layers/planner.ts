@@ -23,6 +23,12 @@ export interface PlannerOptions {
   directUploadBytes: number;
   /** Last run's plan: its merges are kept so one new dependency does not reshuffle layers. */
   previous?: DependencyLayerPlan;
+  /**
+   * dependencyKey -> bytes the dependency takes in a layer, when that differs from its bytes in a
+   * function (a bundled npm package is a few KiB of the bundle but its whole package in a layer).
+   * Default: the dependency's own size.
+   */
+  layerSizes?: Readonly<Record<string, number>>;
 }
 
 export interface PlannedLayer {
@@ -92,6 +98,8 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
   const keep = (fn: string, key: string, reason: string) => kept.get(fn)!.set(key, reason);
 
   const groups = new Map<string, Group>();
+  const sizeOf = (k: string) => byKey.get(k)!.dep.size;
+  const layerSizeOf = (k: string) => options.layerSizes?.[k] ?? sizeOf(k);
   for (const [key, { dep, users }] of [...byKey].sort(([a], [b]) => cmp(a, b))) {
     const functions = [...users].sort(cmp);
     if (functions.length < 2) {
@@ -102,9 +110,15 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
       for (const f of functions) keep(f, key, `other functions use another version of ${dep.name}`);
       continue;
     }
+    // In a layer a dependency can take more room than the copies it replaces (npm packages are bundled
+    // into a few KiB but installed whole): then it saves nothing.
+    if (layerSizeOf(key) > functions.length * sizeOf(key)) {
+      for (const f of functions) keep(f, key, `in a layer it takes ${layerSizeOf(key)} bytes, more than its ${functions.length} copies (${functions.length * sizeOf(key)} bytes)`);
+      continue;
+    }
     const g = groups.get(setKey(functions)) ?? { functions, keys: [], size: 0 };
     g.keys.push(key);
-    g.size += dep.size;
+    g.size += layerSizeOf(key);
     groups.set(setKey(functions), g);
   }
   for (const [id, g] of [...groups]) {
@@ -113,8 +127,6 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
       for (const f of g.functions) for (const k of g.keys) keep(f, k, `shared group of ${g.size} bytes is below minLayerBytes ${options.minLayerBytes}`);
     }
   }
-
-  const sizeOf = (k: string) => byKey.get(k)!.dep.size;
   const leave = (id: string, why: string) => {
     const g = groups.get(id)!;
     groups.delete(id);
@@ -255,6 +267,6 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
   }
   const withoutLayers = fns.reduce((s, f) => s + f.dependencies.reduce((t, d) => t + d.size, 0), 0);
   const withLayers = layers.reduce((s, l) => s + l.size, 0) + fns.reduce((s, f) => s + [...kept.get(f.name)!.keys()].reduce((t, k) => t + sizeOf(k), 0), 0);
-  const lowerBound = [...byKey.values()].reduce((s, e) => s + e.dep.size, 0);
+  const lowerBound = [...byKey.keys()].reduce((s, k) => s + Math.min(sizeOf(k), layerSizeOf(k)), 0);
   return { layers, functions, bytes: { withoutLayers, withLayers, lowerBound } };
 }

@@ -7,6 +7,7 @@ import { ZipReader, verifyZip } from '../archive/zip-reader';
 import { writeDeterministicZip, ZipWriteResult } from '../archive/zip-writer';
 import { atStep, LambdaPackageError } from '../errors';
 import { Exec, exec as realExec } from '../exec';
+import { layerPathClashes } from '../layers/path-clash';
 import { BuildContext, dependencyKey, FunctionBuildRequest, RuntimeStrategy } from '../runtimes/types';
 import { compileGlobs, DEFAULT_NOISE_EXCLUDES, DEFAULT_SECRET_EXCLUDES, PathMatcher } from './globs';
 import { checkLimits } from './limits';
@@ -122,7 +123,7 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     }, async (written, reader, excluded) => {
       const files = new Set(reader.entries.filter((e) => e.type === 'file').map((e) => e.name));
       for (const layer of request.layers) {
-        const clash = (layer.paths ?? []).filter((p) => files.has(p));
+        const clash = layerPathClashes(strategy.layerRoot?.(request.runtime), layer.paths ?? [], files);
         if (clash.length) {
           throw new LambdaPackageError(`${fam}:layers`, `${request.projectName} and layer ${layer.layer} both supply ${clash[0]}`,
             clash.slice(0, 10).map((p) => `path: ${p}`), 'remove the file from the function or the dependency from the layer plan');
@@ -134,7 +135,7 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
       }
       warnings.push(...checkLimits({ where: `${fam}:limits`, zippedSize: written.zippedSize, unzippedSize: written.unzippedSize, layers: request.layers }, request.limits));
       manifest = {
-        name: request.projectName, family: fam, runtime: request.runtime, handler: request.handler, architecture: request.architecture,
+        name: request.projectName, family: fam, runtime: request.runtime, handler: typeof built.notes?.lambdaHandler === 'string' ? built.notes.lambdaHandler : request.handler, architecture: request.architecture,
         codeSha256: written.codeSha256, sha256: written.sha256, zippedSize: written.zippedSize, unzippedSize: written.unzippedSize,
         fileCount: written.fileCount,
         dependencies: [...built.dependencies].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
