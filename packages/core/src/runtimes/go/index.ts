@@ -69,6 +69,18 @@ async function buildBootstrap(ctx: BuildContext): Promise<BuildResult> {
   };
 }
 
+/** ELF and program headers sit at the start: no need to inflate the whole binary again. */
+async function readHead(file: string, bytes = 64 * 1024): Promise<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Checks the bootstrap in the final zip: executable, ELF for the chosen architecture, static. */
 async function checkBootstrap(ctx: BuildContext, tree: FinalTree): Promise<HandlerCheck> {
   const entry = tree.zip.entry(BOOTSTRAP);
@@ -76,7 +88,7 @@ async function checkBootstrap(ctx: BuildContext, tree: FinalTree): Promise<Handl
     return { ok: false, problem: `needs ${BOOTSTRAP} at the zip root, and there is none`, hint: 'check "exclude": it must not drop bootstrap' };
   }
   if (!entry.executable) return { ok: false, problem: `${BOOTSTRAP} is not executable in the zip`, hint: 'report this: bootstrap is always stored 0755' };
-  const elf = readElfFacts(await tree.zip.read(BOOTSTRAP));
+  const elf = readElfFacts(await readHead(path.join(tree.root, BOOTSTRAP)));
   const want = ctx.request.architecture === 'arm64' ? 'aarch64' : 'x86_64';
   if (!elf) return { ok: false, problem: `${BOOTSTRAP} is not a Linux ELF executable`, hint: 'check "include": a file from the project must not replace bootstrap' };
   if (elf.machine !== want) {

@@ -1,0 +1,3 @@
+module example.com/go-greeting
+
+go 1.19

@@ -1,0 +1,5 @@
+module RubyGreeting
+  def self.for(name)
+    "Hello, #{name || 'world'}, from Ruby on Lambda"
+  end
+end

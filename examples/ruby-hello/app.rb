@@ -1,0 +1,5 @@
+require 'ruby-greeting'
+
+def handler(event:, context:)
+  { message: RubyGreeting.for(event['name']) }
+end
