@@ -1,11 +1,20 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../../core/src/test-support/workspace';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir as makeTempDir } from '../../../../core/src/test-support/workspace';
 import dotnetExecutor from './dotnet.impl';
 
 const NO_DEPS = path.join(__dirname, '../../../../core/src/runtimes/dotnet/fixtures/no-deps');
+
+const temps: string[] = [];
+afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
+
+async function tempDir(label: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await makeTempDir(label, files);
+  temps.push(dir);
+  return dir;
+}
 
 function contextFor(ws: string, project: string, root: string): ExecutorContext {
   return {
