@@ -1,15 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
+import { invokeFunction } from '../../invoke/index';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import type { FunctionBuildRequest } from '../types';
-import { elfMachine, makeRequest, tempDir } from '../../test-support/workspace';
+import { elfMachine, makeRequest } from '../../test-support/workspace';
 import { goWorkspace, requireGo } from './test-support/go-workspace';
 import { GoStrategy } from './index';
 
@@ -24,49 +23,6 @@ async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** A one-event Lambda Runtime API on 127.0.0.1: hands out `event`, resolves with the response body. */
-async function invokeBootstrap(taskRoot: string, event: unknown): Promise<string> {
-  let child: ReturnType<typeof spawn> | undefined;
-  let served = false;
-  let done!: (body: string) => void;
-  let fail!: (err: Error) => void;
-  const result = new Promise<string>((res, rej) => ((done = res), (fail = rej)));
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/2018-06-01/runtime/invocation/next') {
-      if (served) return; // park the second poll: one event is all the test needs
-      served = true;
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Lambda-Runtime-Aws-Request-Id': 'req-1', 'Lambda-Runtime-Deadline-Ms': '4102444800000' });
-      res.end(JSON.stringify(event));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(202).end('{}');
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (req.url === '/2018-06-01/runtime/invocation/req-1/response') done(body);
-      else fail(new Error(`unexpected ${req.method} ${req.url}: ${body}`));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const { port } = server.address() as AddressInfo;
-    child = spawn(path.join(taskRoot, 'bootstrap'), [], {
-      cwd: taskRoot,
-      env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`, _HANDLER: 'bootstrap', LAMBDA_TASK_ROOT: taskRoot, PATH: '/usr/bin:/bin' },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('exit', (code) => fail(new Error(`bootstrap exited ${code} before answering:\n${stderr}`)));
-    return await result;
-  } finally {
-    child?.kill('SIGKILL');
-    server.closeAllConnections();
-    server.close();
-  }
-}
 
 let ws: string;
 beforeAll(async () => {
@@ -119,15 +75,11 @@ describe('GoStrategy (with-deps: stdlib Runtime API loop + workspace module by r
   });
 
   it('answers an invocation through the Runtime API when run from the unzipped tree', async () => {
-    const taskRoot = await tempDir('go-task');
-    try {
-      await extractZip(amd.zipPath, taskRoot);
-      const body = await invokeBootstrap(taskRoot, { Text: 'hello' });
-      expect(JSON.parse(body)).toEqual({ echo: 'HELLO!', handler: 'bootstrap' });
-    } finally {
-      await fsp.rm(taskRoot, { recursive: true, force: true });
-    }
+    const result = await invokeFunction({ zipPath: amd.zipPath, family: 'go', runtime: 'provided.al2023', handler: 'bootstrap', event: { Text: 'hello' } });
+    expect(result.error ?? result.initError).toBeUndefined();
+    expect(result.response).toEqual({ echo: 'HELLO!', handler: 'bootstrap' });
   });
+
 
   it('lists the same modules as go version -m of the bootstrap', async () => {
     const bin = path.join(ws, 'bootstrap.copy');
