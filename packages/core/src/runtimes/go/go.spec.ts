@@ -127,7 +127,7 @@ describe('GoStrategy bad input', () => {
   });
 
   it('refuses layers: Go compiles its dependencies in', async () => {
-    const layer = { layer: 'shared', provides: [], unzippedSize: 0 };
+    const layer = { layer: 'shared', provides: [{ name: 'example.com/x', version: 'v1.0.0', platform: 'any', size: 1 }], unzippedSize: 0 };
     const err = await failure(pkg(ws, 'broken-build', { layers: [layer] }));
     expect(err.where).toBe('go:options');
   });

@@ -1,6 +1,25 @@
-import type { ExecutorContext } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { readFunctionShare, type LayerAssignment } from '@nx-lambda/core';
 import { dependenciesOf, LAYER_EXECUTOR, projectsOf, targetByExecutor, targetOutputDir } from './graph-queries';
+
+/** A target that builds a runtime layer as it is (PowerShell's custom runtime), not from a plan. */
+function runtimeLayerTarget(project: ProjectConfiguration | undefined): TargetConfiguration | undefined {
+  return Object.values(project?.targets ?? {}).find((t) => t.options?.runtimeLayer === true);
+}
+
+/** A runtime layer supplies no dependencies: it is attached whole, read from its manifest. */
+function runtimeLayerAssignment(context: ExecutorContext, loc: ProjectLocation, name: string, project: ProjectConfiguration, target: TargetConfiguration): LayerAssignment {
+  const dir = targetOutputDir(context, project, target);
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new Error(`${loc.projectName}:package - runtime layer ${name} has not been built (no ${path.relative(context.root, manifestFile)}).
+Run "nx run ${name}:layer" first.`);
+  }
+  const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { name: string; unzippedSize: number };
+  return { layer: m.name, provides: [], unzippedSize: m.unzippedSize, artifactDir: path.relative(context.root, dir).split(path.sep).join('/') };
+}
 import type { ProjectLocation } from './package-options';
 
 /**
@@ -10,8 +29,8 @@ import type { ProjectLocation } from './package-options';
 export async function loadLayerAssignments(loc: ProjectLocation, named: readonly string[], context: ExecutorContext): Promise<LayerAssignment[]> {
   const projects = projectsOf(context);
   for (const n of named) {
-    if (!targetByExecutor(projects[n], LAYER_EXECUTOR)) {
-      throw new Error(`${loc.projectName}:package - "layers" names ${n}, which is not a layer project.\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target), or remove it from "layers".`);
+    if (!targetByExecutor(projects[n], LAYER_EXECUTOR) && !runtimeLayerTarget(projects[n])) {
+      throw new Error(`${loc.projectName}:package - "layers" names ${n}, which is not a layer project.\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target) or a runtime layer (runtimeLayer: true), or remove it from "layers".`);
     }
   }
   const layerProjects = [...new Set([...dependenciesOf(context, loc.projectName), ...named])]
@@ -22,5 +41,7 @@ export async function loadLayerAssignments(loc: ProjectLocation, named: readonly
     const project = projects[name];
     out.push(...(await readFunctionShare(targetOutputDir(context, project, targetByExecutor(project, LAYER_EXECUTOR)), name, loc.projectName)));
   }
-  return out;
+  // Runtime layers come first: Lambda applies layers in order, and the runtime is the base.
+  const runtime = named.filter((n) => !targetByExecutor(projects[n], LAYER_EXECUTOR)).map((n) => runtimeLayerAssignment(context, loc, n, projects[n], runtimeLayerTarget(projects[n])!));
+  return [...runtime, ...out];
 }
