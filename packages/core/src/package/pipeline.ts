@@ -98,7 +98,8 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     throw new LambdaPackageError(`${fam}:options`, `unknown runtime "${request.runtime}" for ${request.projectName}`,
       [`supported: ${strategy.lambdaRuntimes.join(', ')}`], `set "runtime" in ${request.projectRoot}/lambda.json or the target options to one of these`);
   }
-  if (request.layers.length && !strategy.layerRoot) {
+  // Dependency layers need a layer root; runtime layers (which supply no dependencies) do not.
+  if (request.layers.some((l) => l.provides.length) && !strategy.layerRoot) {
     throw new LambdaPackageError(`${fam}:options`, `${request.projectName} names layers, but ${fam} compiles its dependencies in`,
       [`layers: ${request.layers.map((l) => l.layer).join(', ')}`], 'remove "layers" from this function');
   }
