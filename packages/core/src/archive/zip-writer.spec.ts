@@ -162,6 +162,30 @@ describe('writeDeterministicZip: same bytes whatever the machine state', () => {
     expect(pooled.fileCount).toBe(400);
   });
 
+  it('writes files read in pieces (1 MiB and up) byte-identical to the same bytes deflated whole', async () => {
+    const root = await tempDir('pieces');
+    const text = Buffer.from('export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });\n'.repeat(30_000));
+    const noise = randomBytes(1_300_000); // deflate cannot shrink it: stored
+    await writeFiles(root, { 'small.js': 'module.exports = 1;\n' });
+    await fsp.writeFile(path.join(root, 'big.js'), text);
+    await fsp.writeFile(path.join(root, 'noise.bin'), noise);
+    const out = await tempDir('pieces-out');
+    const fromDisk = await zipDir(root, path.join(out, 'disk.zip'));
+    const inMemory = await writeDeterministicZip(path.join(out, 'memory.zip'), [
+      { name: 'big.js', type: 'file', data: text, executable: false, size: text.length },
+      { name: 'noise.bin', type: 'file', data: noise, executable: false, size: noise.length },
+      { name: 'small.js', type: 'file', data: Buffer.from('module.exports = 1;\n'), executable: false, size: 20 },
+    ]);
+    expect(fromDisk.codeSha256).toBe(inMemory.codeSha256);
+    const zip = await ZipReader.open(path.join(out, 'disk.zip'));
+    try {
+      expect((await zip.read('big.js')).equals(text)).toBe(true);
+      expect((await zip.read('noise.bin')).equals(noise)).toBe(true);
+    } finally {
+      await zip.close();
+    }
+  });
+
   it('leaves the previous zip byte-identical when the writer is SIGKILLed mid-write', async () => {
     const root = await tempDir('kill');
     // Incompressible content so the child spends a while streaming it.

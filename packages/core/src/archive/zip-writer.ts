@@ -49,6 +49,20 @@ export function compareEntryNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+/** UTF-16 code units from U+D800 up, where UTF-16 order and UTF-8 byte order can disagree. */
+const OUT_OF_ORDER_UNITS = /[\ud800-\uffff]/;
+
+/**
+ * Sorted by compareEntryNames. Names without code units from U+D800 up compare the same as
+ * UTF-16 strings and as UTF-8 bytes, so they are compared as strings: no two Buffers per
+ * comparison (hundreds of thousands of them for a node_modules tree).
+ */
+function sortEntries(input: readonly ZipInputEntry[]): ZipInputEntry[] {
+  const entries = [...input];
+  if (entries.some((e) => OUT_OF_ORDER_UNITS.test(e.name))) return entries.sort((a, b) => compareEntryNames(a.name, b.name));
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** Buffered, hashing, offset-tracking output over a file descriptor. */
 class ZipSink {
   offset = 0;
@@ -110,12 +124,46 @@ function defaultThreads(pooledBytes: number): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
+/** Files below this are read whole (in batches, on the pool); bigger ones are read in READ_CHUNK pieces. */
+const READ_WHOLE_MAX = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
+
+/**
+ * Central directory records, packed as their final bytes while the entries are written: one
+ * buffer per 64 KiB instead of an object and a name Buffer per entry kept to the end.
+ */
+class CentralDirectory {
+  count = 0;
+  size = 0;
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+  add(record: CentralRecord): void {
+    const bytes = centralHeader(record);
+    if (this.used + bytes.length > this.chunk.length) {
+      if (this.used) this.chunks.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafeSlow(Math.max(64 * 1024, bytes.length));
+      this.used = 0;
+    }
+    bytes.copy(this.chunk, this.used);
+    this.used += bytes.length;
+    this.size += bytes.length;
+    this.count++;
+  }
+  async writeTo(sink: ZipSink): Promise<void> {
+    for (const c of this.chunks) await sink.write(c);
+    if (this.used) await sink.write(this.chunk.subarray(0, this.used));
+  }
+}
+
 /**
  * Writes a deterministic zip: entries sorted by name, fixed dates, normalised modes, no
  * time- or owner-carrying extras. Small files are read and deflated in batches on worker threads,
- * a bounded window ahead of the writer, and written in sorted order; big files are streamed. The
- * bytes never depend on the number of threads. The zip goes to a temp file beside `target` and
- * is renamed into place, so an interrupted run leaves the previous zip intact.
+ * a bounded window ahead of the writer, and written in sorted order; files from 1 MiB are
+ * deflated in pieces on zlib's thread pool; files from `streamThreshold` are streamed with a data
+ * descriptor. The bytes never depend on the number of threads or the window. The zip goes to a
+ * temp file beside `target` and is renamed into place, so an interrupted run leaves the previous
+ * zip intact.
  */
 export async function writeDeterministicZip(
   target: string,
@@ -124,8 +172,7 @@ export async function writeDeterministicZip(
 ): Promise<ZipWriteResult> {
   const level = options.level ?? 6;
   const streamThreshold = options.streamThreshold ?? 16 * 1024 * 1024;
-  const windowBytes = options.windowBytes ?? 16 * 1024 * 1024;
-  const entries = [...input].sort((a, b) => compareEntryNames(a.name, b.name));
+  const entries = sortEntries(input);
   for (let i = 0; i < entries.length; i++) {
     const problem = entryNameProblem(entries[i].name);
     if (problem) throw new LambdaPackageError('archive', `entry name "${entries[i].name}" ${problem}`, [], 'rename the file; zip entries must be relative paths inside the package');
@@ -133,16 +180,20 @@ export async function writeDeterministicZip(
       throw new LambdaPackageError('archive', `entry "${entries[i].name}" appears twice`, [], 'two sources write the same path; remove one of them');
     }
   }
-  const isPooled = (e: ZipInputEntry) => e.type === 'file' && e.data === undefined && e.size < streamThreshold;
+  const wholeMax = Math.min(READ_WHOLE_MAX, streamThreshold);
+  const isPooled = (e: ZipInputEntry) => e.type === 'file' && e.data === undefined && e.size < wholeMax;
   const { batches, batchOf } = planBatches(entries, isPooled);
   const pooledBytes = batches.reduce((s, b) => s + b.bytes, 0);
+  const threads = options.threads ?? defaultThreads(pooledBytes);
+  // On the calling thread a batch is done when it is started: reading ahead would only hold memory.
+  const windowBytes = threads ? (options.windowBytes ?? 16 * 1024 * 1024) : 0;
 
   await fsp.mkdir(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fsp.open(tmp, 'w');
   const sink = new ZipSink(handle);
-  const pool = new DeflatePool(options.threads ?? defaultThreads(pooledBytes), level);
-  const central: CentralRecord[] = [];
+  const pool = new DeflatePool(threads, level);
+  const central = new CentralDirectory();
   let unzippedSize = 0;
   let fileCount = 0;
   try {
@@ -163,13 +214,13 @@ export async function writeDeterministicZip(
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
       const name = Buffer.from(e.name, 'utf8');
-      const utf8 = /[^\x00-\x7f]/.test(e.name) ? FLAG_UTF8 : 0;
+      const utf8 = name.length !== e.name.length ? FLAG_UTF8 : 0;
       const executable = e.type === 'file' && (e.executable || path.posix.basename(e.name) === 'bootstrap');
-      const attrs = externalAttributes(e.type, executable);
+      const externalAttrs = externalAttributes(e.type, executable);
       const offset = sink.offset;
       if (e.type === 'directory') {
         await sink.write(localHeader({ name, flags: utf8, method: METHOD_STORE, crc: 0, compressedSize: 0, size: 0, zip64: false }));
-        central.push({ name, flags: utf8, method: METHOD_STORE, crc: 0, compressedSize: 0, size: 0, offset, externalAttributes: attrs });
+        central.add({ name, flags: utf8, method: METHOD_STORE, crc: 0, compressedSize: 0, size: 0, offset, externalAttributes: externalAttrs });
         continue;
       }
       fileCount++;
@@ -191,18 +242,17 @@ export async function writeDeterministicZip(
         await sink.write(localHeader({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, zip64: false }));
         await sink.write(p.payload);
         unzippedSize += size;
-        central.push({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, offset, externalAttributes: attrs });
+        central.add({ name, flags: utf8, method: p.method, crc: p.crc, compressedSize: p.payload.length, size, offset, externalAttributes: externalAttrs });
       } else {
         startBatches();
-        const streamed = await writeStreamed(sink, e, name, utf8, level);
-        unzippedSize += streamed.size;
-        central.push({ ...streamed, name, offset, externalAttributes: attrs });
+        const written = e.size < streamThreshold ? await writeInPieces(sink, e, name, utf8, level) : await writeStreamed(sink, e, name, utf8, level);
+        unzippedSize += written.size;
+        central.add({ ...written, name, offset, externalAttributes: externalAttrs });
       }
     }
     const cdOffset = sink.offset;
-    for (const r of central) await sink.write(centralHeader(r));
-    const cdSize = sink.offset - cdOffset;
-    await sink.write(endOfCentralDirectory(central.length, cdSize, cdOffset));
+    await central.writeTo(sink);
+    await sink.write(endOfCentralDirectory(central.count, central.size, cdOffset));
     await sink.flush();
     await handle.sync();
     await handle.close();
@@ -222,8 +272,79 @@ export async function writeDeterministicZip(
     zippedSize: sink.offset,
     unzippedSize,
     fileCount,
-    entryCount: central.length,
+    entryCount: central.count,
   };
+}
+
+function changedWhileZipped(file: string, details: string[] = []): LambdaPackageError {
+  return new LambdaPackageError('archive', `${file} changed size while it was being zipped`, details, 'do not modify the staged files during packaging');
+}
+
+/** Reads a file in READ_CHUNK pieces into one reused buffer; `use` must be done with a piece before it returns. */
+async function readPieces(file: string, size: number, use: (piece: Buffer) => Promise<void>): Promise<number> {
+  const fh = await fsp.open(file, 'r');
+  const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
+  let total = 0;
+  try {
+    for (;;) {
+      // Reading one byte past the listed size notices a file that grew.
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ_CHUNK, size + 1 - total), total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      await use(buf.subarray(0, bytesRead));
+      if (total > size) break;
+    }
+  } finally {
+    await fh.close();
+  }
+  return total;
+}
+
+/**
+ * A file from READ_WHOLE_MAX to streamThreshold: read in pieces and deflated on zlib's thread
+ * pool, keeping only the deflated bytes, so that the entry is written with its sizes in the local
+ * header exactly as a pooled file would be (deflate's output does not depend on how the input is
+ * cut; a spec checks it against the pooled path). Stored instead when deflate does not shrink it.
+ */
+async function writeInPieces(sink: ZipSink, e: ZipInputEntry, name: Buffer, utf8: number, level: number) {
+  const file = e.sourcePath!;
+  const deflater = zlib.createDeflateRaw({ level, chunkSize: 64 * 1024 });
+  const parts: Buffer[] = [];
+  let compressedSize = 0;
+  deflater.on('data', (c: Buffer) => {
+    parts.push(c);
+    compressedSize += c.length;
+  });
+  const ended = new Promise<void>((resolve, reject) => deflater.on('end', resolve).on('error', reject));
+  let crc = 0;
+  let size: number;
+  try {
+    size = await readPieces(file, e.size, async (piece) => {
+      crc = zlib.crc32(piece, crc);
+      await new Promise<void>((resolve, reject) => deflater.write(piece, (err) => (err ? reject(err) : resolve())));
+    });
+  } catch (err) {
+    deflater.destroy();
+    throw err;
+  }
+  deflater.end();
+  await ended;
+  if (size !== e.size) throw changedWhileZipped(file, [`listed ${e.size} bytes, read ${size}`]);
+  const method = level > 0 && compressedSize < size ? METHOD_DEFLATE : METHOD_STORE;
+  const stored = method === METHOD_STORE ? size : compressedSize;
+  await sink.write(localHeader({ name, flags: utf8, method, crc, compressedSize: stored, size, zip64: false }));
+  if (method === METHOD_DEFLATE) {
+    for (const part of parts) await sink.write(part);
+  } else {
+    // The sink keeps what it is given until it flushes: each piece goes in as its own copy.
+    let again = 0;
+    const reread = await readPieces(file, size, async (piece) => {
+      again = zlib.crc32(piece, again);
+      await sink.write(Buffer.from(piece));
+    });
+    if (reread !== size || again !== crc) throw changedWhileZipped(file);
+  }
+  return { flags: utf8, method, crc, compressedSize: stored, size };
 }
 
 async function writeStreamed(sink: ZipSink, e: ZipInputEntry, name: Buffer, utf8: number, level: number) {
@@ -248,9 +369,7 @@ async function writeStreamed(sink: ZipSink, e: ZipInputEntry, name: Buffer, utf8
   }
   deflater.end();
   await drain;
-  if (size !== e.size) {
-    throw new LambdaPackageError('archive', `${e.sourcePath} changed size while it was being zipped`, [], 'do not modify the staged files during packaging');
-  }
+  if (size !== e.size) throw changedWhileZipped(e.sourcePath!);
   await sink.write(dataDescriptor(crc, compressedSize, size, zip64));
   return { flags, method: METHOD_DEFLATE, crc, compressedSize, size };
 }
