@@ -135,6 +135,23 @@ describe('library generator on a virtual tree', () => {
   });
 });
 
+describe('dotnet and powershell function templates', () => {
+  it('dotnet: the csproj targets the framework of the Lambda runtime, the handler string names Function.Handler', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await functionGenerator(tree, { name: 'orders', runtime: 'dotnet', lambdaRuntime: 'dotnet10', skipFormat: true });
+    expect(tree.read('functions/orders/Orders.csproj', 'utf-8')).toContain('<TargetFramework>net10.0</TargetFramework>');
+    expect(tree.read('functions/orders/Function.cs', 'utf-8')).toContain('namespace Orders;');
+    expect(readJson(tree, 'functions/orders/lambda.json')).toEqual({ runtime: 'dotnet10', handler: 'Orders::Orders.Function::Handler' });
+  });
+
+  it('powershell: handler.ps1 defines Invoke-Handler on the custom runtime', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await functionGenerator(tree, { name: 'orders', runtime: 'powershell', skipFormat: true });
+    expect(tree.read('functions/orders/handler.ps1', 'utf-8')).toMatch(/^function Invoke-Handler \{\n {4}param\(\$LambdaInput, \$LambdaContext\)/m);
+    expect(readJson(tree, 'functions/orders/lambda.json')).toEqual({ runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler' });
+  });
+});
+
 describe('normalizeLibraryOptions', () => {
   it('keeps the schema and the option keys equal', () => {
     const schema = JSON.parse(readFileSync(path.join(__dirname, 'schema.json'), 'utf8')) as { properties: Record<string, unknown> };

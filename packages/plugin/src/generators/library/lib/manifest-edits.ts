@@ -161,7 +161,7 @@ export function addMavenDependency(pom: string, dep: MavenCoords): string {
   const xml = `    <dependency>\n      <groupId>${dep.groupId}</groupId>\n      <artifactId>${dep.artifactId}</artifactId>\n      <version>${dep.version}</version>\n    </dependency>\n`;
   const own = ownDependencies(pom);
   if (own) return `${pom.slice(0, own.close).replace(/[ \t]*$/, '')}${xml}  ${pom.slice(own.close)}`;
-  const at = /^[ \t]*<build>/m.exec(pom)?.index ?? pom.lastIndexOf('</project>');
+  const at = /^[ \t]*<build\b/m.exec(pom)?.index ?? pom.lastIndexOf('</project>');
   return `${pom.slice(0, at)}  <dependencies>\n${xml}  </dependencies>\n${pom.slice(at)}`;
 }
 
