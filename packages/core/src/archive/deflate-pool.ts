@@ -21,11 +21,25 @@ interface WorkerFailure {
   message: string;
 }
 
-/** A batch's payloads packed in one buffer, each entry pointing at its slice. */
+/** A batch's payloads packed in one buffer; see deflateFiles in deflate-worker.cjs for `meta`. */
 interface BatchOutput {
-  entries?: { crc: number; method: number; start: number; end: number }[];
+  meta?: Uint32Array;
   data?: Uint8Array;
   error?: WorkerFailure;
+}
+
+/** The deflated files of one batch, in the order they were given. */
+export class DeflatedBatch {
+  constructor(private readonly meta: Uint32Array, private readonly data: Buffer) {}
+  crc(i: number): number {
+    return this.meta[3 * i];
+  }
+  method(i: number): number {
+    return this.meta[3 * i + 1];
+  }
+  payload(i: number): Buffer {
+    return this.data.subarray(i ? this.meta[3 * i - 1] : 0, this.meta[3 * i + 2]);
+  }
 }
 
 interface WorkerModule {
@@ -48,11 +62,10 @@ function toError(f: WorkerFailure): LambdaPackageError {
   return new LambdaPackageError('archive', `cannot read ${f.path}`, [f.message], 'check that the staged file exists and is readable');
 }
 
-function settle(out: BatchOutput): Deflated[] {
+function settle(out: BatchOutput): DeflatedBatch {
   if (out.error) throw toError(out.error);
   // The buffer arrives from a worker as a plain Uint8Array; view it as a Buffer without copying.
-  const data = Buffer.from(out.data!.buffer, out.data!.byteOffset, out.data!.byteLength);
-  return out.entries!.map((r) => ({ crc: r.crc, method: r.method, payload: data.subarray(r.start, r.end) }));
+  return new DeflatedBatch(out.meta!, Buffer.from(out.data!.buffer, out.data!.byteOffset, out.data!.byteLength));
 }
 
 interface PoolWorker {
@@ -67,7 +80,7 @@ interface PoolWorker {
  */
 export class DeflatePool {
   private readonly workers: PoolWorker[] = [];
-  private readonly waiting = new Map<number, { resolve: (d: Deflated[]) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, { resolve: (d: DeflatedBatch) => void; reject: (e: unknown) => void }>();
   private nextId = 0;
   private failure: unknown;
 
@@ -100,7 +113,7 @@ export class DeflatePool {
     this.waiting.clear();
   }
 
-  run(files: readonly DeflateFile[]): Promise<Deflated[]> {
+  run(files: readonly DeflateFile[]): Promise<DeflatedBatch> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.workers.length) {
       try {

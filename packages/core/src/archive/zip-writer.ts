@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as os from 'node:os';
 import { LambdaPackageError } from '../errors';
-import { deflateBuffer, Deflated, DeflateFile, DeflatePool } from './deflate-pool';
+import { deflateBuffer, Deflated, DeflatedBatch, DeflateFile, DeflatePool } from './deflate-pool';
 import {
   centralHeader, CentralRecord, dataDescriptor, endOfCentralDirectory, entryNameProblem, externalAttributes,
   FLAG_DATA_DESCRIPTOR, FLAG_UTF8, localHeader, METHOD_DEFLATE, METHOD_STORE, U32_MAX,
@@ -63,31 +63,39 @@ function sortEntries(input: readonly ZipInputEntry[]): ZipInputEntry[] {
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Buffered, hashing, offset-tracking output over a file descriptor. */
+/**
+ * Hashing, offset-tracking output over a file descriptor. Writes are copied into one reused
+ * buffer and written out when it fills: the many small headers and payload views die young
+ * instead of staying referenced (and surviving garbage collections) until a flush.
+ */
 class ZipSink {
   offset = 0;
   private readonly hash = createHash('sha256');
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly buffer = Buffer.allocUnsafeSlow(SINK_BYTES);
+  private used = 0;
   constructor(private readonly handle: fsp.FileHandle) {}
   async write(buf: Buffer): Promise<void> {
-    this.hash.update(buf);
     this.offset += buf.length;
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
-    if (this.pendingBytes >= 1 << 20) await this.flush();
+    for (let at = 0; at < buf.length; ) {
+      const n = buf.copy(this.buffer, this.used, at);
+      this.used += n;
+      at += n;
+      if (this.used === this.buffer.length) await this.flush();
+    }
   }
   async flush(): Promise<void> {
-    if (!this.pending.length) return;
-    const bufs = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.handle.writev(bufs);
+    if (!this.used) return;
+    const full = this.buffer.subarray(0, this.used);
+    this.hash.update(full);
+    for (let at = 0; at < full.length; ) at += (await this.handle.write(full, at, full.length - at)).bytesWritten;
+    this.used = 0;
   }
   digest(): Buffer {
     return this.hash.digest();
   }
 }
+
+const SINK_BYTES = 1024 * 1024;
 
 /** Small files are grouped into batches of about this many bytes (or BATCH_FILES files) per worker message. */
 const BATCH_BYTES = 1024 * 1024;
@@ -95,8 +103,11 @@ const BATCH_FILES = 256;
 /** Below this many bytes of small files, starting worker threads costs more than it saves. */
 const INLINE_BYTES = 4 * 1024 * 1024;
 
+/** Pooled entries `first` to `last` (zip order; entries between them that are not pooled are skipped). */
 interface Batch {
-  files: DeflateFile[];
+  first: number;
+  last: number;
+  count: number;
   bytes: number;
 }
 
@@ -108,15 +119,23 @@ function planBatches(entries: readonly ZipInputEntry[], isPooled: (e: ZipInputEn
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
     if (!isPooled(e)) continue;
-    if (!current || current.bytes >= BATCH_BYTES || current.files.length >= BATCH_FILES) {
-      current = { files: [], bytes: 0 };
+    if (!current || current.bytes >= BATCH_BYTES || current.count >= BATCH_FILES) {
+      current = { first: i, last: i, count: 0, bytes: 0 };
       batches.push(current);
     }
-    current.files.push({ path: e.sourcePath!, size: e.size });
+    current.last = i;
+    current.count++;
     current.bytes += e.size;
     batchOf[i] = batches.length - 1;
   }
   return { batches, batchOf };
+}
+
+/** The files of batch `b`, listed when it is started so that the lists do not live for the whole run. */
+function batchFiles(entries: readonly ZipInputEntry[], batchOf: Int32Array, b: number, batch: Batch): DeflateFile[] {
+  const files: DeflateFile[] = [];
+  for (let i = batch.first; i <= batch.last; i++) if (batchOf[i] === b) files.push({ path: entries[i].sourcePath!, size: entries[i].size });
+  return files;
 }
 
 function defaultThreads(pooledBytes: number): number {
@@ -198,18 +217,19 @@ export async function writeDeterministicZip(
   let fileCount = 0;
   try {
     // Batches are started in order up to `windowBytes` ahead of the one being written.
-    const started: Promise<Deflated[]>[] = [];
+    const started: Promise<DeflatedBatch>[] = [];
     let ahead = 0;
     const startBatches = () => {
       while (started.length < batches.length && (ahead < windowBytes || ahead === 0)) {
-        const run = pool.run(batches[started.length].files);
+        const b = started.length;
+        const run = pool.run(batchFiles(entries, batchOf, b, batches[b]));
         run.catch(() => undefined); // awaited in order below; this only stops an early failure counting as unhandled
         started.push(run);
-        ahead += batches[started.length - 1].bytes;
+        ahead += batches[b].bytes;
       }
     };
     let batchIndex = -1;
-    let batchResults: Deflated[] = [];
+    let batchResults: DeflatedBatch | undefined;
     let posInBatch = 0;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
@@ -235,7 +255,8 @@ export async function writeDeterministicZip(
           delete started[batchIndex]; // written batches must not stay reachable
           posInBatch = 0;
         }
-        p = batchResults[posInBatch++];
+        const at = posInBatch++;
+        p = { crc: batchResults!.crc(at), method: batchResults!.method(at), payload: batchResults!.payload(at) };
       }
       if (p) {
         const size = e.data ? e.data.length : e.size;
