@@ -1,0 +1,151 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZipReader } from '@nx-lambda/core';
+import { startLambdaApi, type LambdaApi } from '../tools/lambda-api/server.mjs';
+import { executed, parseTaskRuns, restored } from './support/nx-output';
+import { EVENT_FILE, EXPECTED_RESPONSES, FUNCTIONS, LAYERS, LIBRARY_DEPENDENTS, LIBRARY_SOURCES, scaffoldWorkspace } from './support/scaffold';
+import { cloneWorkspace, E2eWorkspace } from './support/workspace';
+
+const STATIC = '--outputStyle=static';
+const ROLE = 'arn:aws:iam::123456789012:role/e2e-lambda';
+const zipOf = (fn: string) => `dist/functions/${fn}/function.zip`;
+
+let ws: E2eWorkspace;
+
+interface Manifest {
+  codeSha256: string;
+  layers: string[];
+  dependencies: { name: string; location: string }[];
+}
+const manifestOf = async (w: E2eWorkspace, fn: string) => JSON.parse(await w.read(`dist/functions/${fn}/manifest.json`)) as Manifest;
+
+/** Every package and layer target, through Nx (cache hits when nothing changed). */
+const packageAll = (w: E2eWorkspace = ws) => w.nx(['run-many', '-t', 'layer,package', STATIC]);
+
+/** Edits a library source file for the length of `body`, then restores it from git. */
+async function withLibraryChange<T>(lib: keyof typeof LIBRARY_SOURCES, body: () => Promise<T>): Promise<T> {
+  const file = LIBRARY_SOURCES[lib];
+  await ws.write(file, `${await ws.read(file)}${file.endsWith('.py') ? '#' : '//'} changed by the e2e suite\n`);
+  try {
+    return await body();
+  } finally {
+    await ws.git(['checkout', '--', file]);
+  }
+}
+
+beforeAll(async () => {
+  ws = await scaffoldWorkspace('suite');
+}, 1_200_000);
+
+describe('packaging', () => {
+  it('nx run-many -t layer,package builds a zip and manifest for every function and layer', async () => {
+    const { stdout } = await packageAll();
+    const runs = parseTaskRuns(stdout);
+    expect(runs.filter((r) => r.target === 'package').map((r) => r.project).sort()).toEqual([...FUNCTIONS].sort());
+    expect(runs.filter((r) => r.target === 'layer').map((r) => r.project).sort()).toEqual([...LAYERS].sort());
+    for (const fn of FUNCTIONS) {
+      const zip = await ZipReader.open(path.join(ws.root, zipOf(fn)));
+      expect(zip.entries.length, fn).toBeGreaterThan(0);
+      await zip.close();
+      expect((await manifestOf(ws, fn)).codeSha256, fn).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    }
+  });
+
+  it('moves the dependency several functions share into their layer, and keeps single-use ones in the function', async () => {
+    await packageAll();
+    // A layer is named after its project and a hash of its content: node-deps-<hash>.
+    const nodeB = await manifestOf(ws, 'node-b');
+    expect(nodeB.layers).toEqual([expect.stringMatching(/^node-deps-[0-9a-f]+$/)]);
+    expect(nodeB.dependencies.find((d) => d.name === 'ms')?.location).toBe(nodeB.layers[0]);
+    expect(nodeB.dependencies.find((d) => d.name === 'escape-html')?.location).toBe('function');
+    const pyA = await manifestOf(ws, 'py-a');
+    expect(pyA.layers).toEqual([expect.stringMatching(/^py-deps-[0-9a-f]+$/)]);
+    expect(pyA.dependencies.find((d) => d.name === 'e2e-shared')?.location).toBe(pyA.layers[0]);
+    for (const layer of LAYERS) expect(ws.exists(`dist/layers/${layer}/plan.json`), layer).toBe(true);
+  });
+
+  it('runs every packaged handler from its zip and layers (nx run-many -t invoke)', async () => {
+    await packageAll();
+    const { stdout } = await ws.nx(['run-many', '-t', 'invoke', `--event=${EVENT_FILE}`, STATIC]);
+    const runs = parseTaskRuns(stdout).filter((r) => r.target === 'invoke');
+    expect(runs.map((r) => r.project).sort()).toEqual([...FUNCTIONS].sort());
+    for (const r of runs) {
+      const response = r.output.slice(r.output.indexOf('Response:'));
+      for (const expected of EXPECTED_RESPONSES[r.project as keyof typeof EXPECTED_RESPONSES]) expect(response, r.project).toContain(expected);
+    }
+  });
+});
+
+describe('Nx cache', () => {
+  it('nx affected -t package after a library change rebuilds only the functions that use it', async () => {
+    await packageAll();
+    const { stdout } = await withLibraryChange('node-lib', () => ws.nx(['affected', '-t', 'package', '--base=HEAD', STATIC]));
+    const runs = parseTaskRuns(stdout);
+    expect(executed(runs, 'package')).toEqual([...LIBRARY_DEPENDENTS['node-lib']]);
+    expect(executed(runs, 'layer')).toEqual([]);
+  });
+
+  it('restores every zip from the cache after dist is deleted, byte for byte', async () => {
+    await packageAll();
+    const before = new Map<string, Buffer>();
+    for (const fn of FUNCTIONS) before.set(fn, await ws.readBytes(zipOf(fn)));
+    await fsp.rm(path.join(ws.root, 'dist'), { recursive: true, force: true });
+    const runs = parseTaskRuns((await packageAll()).stdout);
+    expect(restored(runs, 'package')).toEqual([...FUNCTIONS].sort());
+    expect(executed(runs, 'package')).toEqual([]);
+    for (const fn of FUNCTIONS) expect((await ws.readBytes(zipOf(fn))).equals(before.get(fn)!), fn).toBe(true);
+  });
+});
+
+describe('deploy to the loopback Lambda API', () => {
+  let api: LambdaApi;
+  const deployArgs = () => [`--endpoint=${api.endpoint}`, `--role=${ROLE}`, STATIC];
+  const revisions = () => new Map([...api.state.functions].map(([name, f]) => [name, f.config.RevisionId as string]));
+
+  beforeAll(async () => {
+    api = await startLambdaApi({ updateDelayMs: 20 });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('nx run-many -t deploy creates every function at its CodeSha256; a second run writes nothing', async () => {
+    await ws.nx(['run-many', '-t', 'deploy', ...deployArgs()]);
+    for (const fn of FUNCTIONS) {
+      expect(api.state.functions.get(fn)?.config.CodeSha256, fn).toBe((await manifestOf(ws, fn)).codeSha256);
+    }
+    api.resetCounts();
+    await ws.nx(['run-many', '-t', 'deploy', ...deployArgs()]);
+    expect(api.writeCalls()).toBe(0);
+  });
+
+  it('nx affected -t deploy after a library change updates only the functions that use it', async () => {
+    await ws.nx(['run-many', '-t', 'deploy', ...deployArgs()]);
+    const before = revisions();
+    api.resetCounts();
+    const { stdout } = await withLibraryChange('py-lib', () => ws.nx(['affected', '-t', 'deploy', '--base=HEAD', ...deployArgs()]));
+    expect(executed(parseTaskRuns(stdout), 'deploy')).toEqual([...LIBRARY_DEPENDENTS['py-lib']]);
+    expect(api.counts.UpdateFunctionCode).toBe(1);
+    const changed = [...revisions()].filter(([name, rev]) => before.get(name) !== rev).map(([name]) => name);
+    expect(changed).toEqual([...LIBRARY_DEPENDENTS['py-lib']]);
+  });
+});
+
+describe('distributed execution (layers on one machine, a function on another)', () => {
+  it('packages a function from only the layer targets\' outputs, with --exclude-task-dependencies, to the same bytes', async () => {
+    await packageAll();
+    const other = await cloneWorkspace(ws, 'agent');
+    try {
+      // What a remote cache restores on the agent: the layer targets' declared outputs, nothing else.
+      for (const layer of LAYERS) await fsp.cp(path.join(ws.root, 'dist/layers', layer), path.join(other.root, 'dist/layers', layer), { recursive: true });
+      for (const fn of ['node-a', 'py-a']) {
+        const { stdout } = await other.nx(['run', `${fn}:package`, '--exclude-task-dependencies', STATIC]);
+        expect(executed(parseTaskRuns(stdout), 'layer'), fn).toEqual([]);
+        expect((await other.readBytes(zipOf(fn))).equals(await ws.readBytes(zipOf(fn))), fn).toBe(true);
+      }
+    } finally {
+      await fsp.rm(other.root, { recursive: true, force: true });
+    }
+  });
+});
