@@ -19,3 +19,5 @@ export type { RubyRuntimeOptions } from './runtimes/ruby';
 export * from './deploy/index';
 export * from './invoke/index';
 export * from './layers/planner';
+export * from './layers/layer-artifacts';
+export * from './layers/build-layers';
