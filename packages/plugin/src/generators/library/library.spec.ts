@@ -129,6 +129,13 @@ describe('library generator on a virtual tree', () => {
     expect(tree.exists('libs/greeting')).toBe(false);
   });
 
+  it('finds functions Nx infers from lambda.json alone (no project.json) by their folder name', async () => {
+    tree.write('apps/inferred-fn/lambda.json', JSON.stringify({ runtime: 'provided.al2023', handler: 'bootstrap' }));
+    tree.write('apps/inferred-fn/go.mod', 'module example.com/inferred-fn\n\ngo 1.19\n');
+    await libraryGenerator(tree, { name: 'greeting', runtime: 'go', functions: 'inferred-fn', skipFormat: true });
+    expect(read('apps/inferred-fn/go.mod')).toContain('replace example.com/greeting => ../../libs/greeting\n');
+  });
+
   it('refuses a project that is not a function', async () => {
     await libraryGenerator(tree, { name: 'base', runtime: 'go', skipFormat: true });
     await expect(libraryGenerator(tree, { name: 'greeting', runtime: 'go', functions: 'base', skipFormat: true })).rejects.toThrow(/base \(libs\/base\) is not a function project/);
