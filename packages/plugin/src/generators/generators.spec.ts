@@ -47,4 +47,13 @@ describe('generators on a virtual tree', () => {
     expect(readJson(tree, 'layers/shared-py/lambda-layer.json')).toEqual({ family: 'python', runtime: 'python3.12', functions: ['orders-*', 'tag:api'] });
     await expect(layerGenerator(tree, { name: 'g', runtime: 'go' as never, skipFormat: true })).rejects.toThrow(/compile their dependencies in/);
   });
+
+  it('a PowerShell function names the runtime layer, created once per architecture', async () => {
+    await functionGenerator(tree, { name: 'ps-a', runtime: 'powershell', pwshDistribution: 'vendor/pwsh-linux-x64.tar.gz', skipFormat: true });
+    await functionGenerator(tree, { name: 'ps-b', runtime: 'powershell', skipFormat: true });
+    expect(readJson(tree, 'functions/ps-a/lambda.json')).toEqual({ runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler', family: 'powershell', layers: ['powershell-runtime'] });
+    expect(readJson(tree, 'functions/ps-b/lambda.json').layers).toEqual(['powershell-runtime']);
+    const layer = readJson(tree, 'layers/powershell-runtime/project.json');
+    expect(layer.targets.layer).toMatchObject({ executor: '@nx-lambda/plugin:powershell', options: { runtimeLayer: true, pwshDistribution: 'vendor/pwsh-linux-x64.tar.gz', architecture: 'x86_64' } });
+  });
 });

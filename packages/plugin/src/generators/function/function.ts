@@ -18,11 +18,40 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
   await initGenerator(tree, { skipFormat: true });
   const offset = o.projectRoot.split('/').map(() => '..').join('/');
   generateFiles(tree, path.join(TEMPLATES, o.family), o.projectRoot, { ...o, offsetFromRoot: offset, tmpl: '' });
-  const marker = { runtime: o.lambdaRuntime, handler: o.handler, ...(o.architecture !== 'x86_64' ? { architecture: o.architecture } : {}) };
+  const runtimeLayer = o.family === 'powershell' ? ensurePowerShellRuntimeLayer(tree, o.pwshDistribution, o.architecture) : undefined;
+  const marker = {
+    runtime: o.lambdaRuntime, handler: o.handler,
+    ...(o.family === 'powershell' ? { family: 'powershell' } : {}),
+    ...(o.architecture !== 'x86_64' ? { architecture: o.architecture } : {}),
+    ...(runtimeLayer ? { layers: [runtimeLayer] } : {}),
+  };
   tree.write(path.posix.join(o.projectRoot, 'lambda.json'), `${JSON.stringify(marker, null, 2)}\n`);
   tree.write(path.posix.join(o.projectRoot, 'project.json'), `${JSON.stringify({ name: o.name, $schema: `${offset}/node_modules/nx/schemas/project-schema.json`, projectType: 'application', tags: o.tags }, null, 2)}\n`);
   tree.write(path.posix.join(o.projectRoot, 'events', 'sample.json'), `${JSON.stringify({ name: 'world' }, null, 2)}\n`);
   if (!o.skipFormat) await formatFiles(tree);
+}
+
+/**
+ * PowerShell runs on a custom runtime shipped as a layer (bootstrap, runtime loop, pwsh): one
+ * runtime layer project per architecture, created on first use, named in each function's layers.
+ */
+function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string): string {
+  const name = architecture === 'arm64' ? 'powershell-runtime-arm64' : 'powershell-runtime';
+  const root = `layers/${name}`;
+  if (!tree.exists(path.posix.join(root, 'project.json'))) {
+    const project = {
+      name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'library', tags: ['lambda-layer'],
+      targets: {
+        layer: {
+          executor: '@nx-lambda/plugin:powershell', cache: true,
+          inputs: [`{workspaceRoot}/${pwshDistribution}`], outputs: ['{workspaceRoot}/dist/{projectRoot}'],
+          options: { runtimeLayer: true, runtime: 'provided.al2023', handler: 'bootstrap', architecture, pwshDistribution },
+        },
+      },
+    };
+    tree.write(path.posix.join(root, 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
+  }
+  return name;
 }
 
 export default functionGenerator;

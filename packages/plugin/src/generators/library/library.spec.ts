@@ -155,7 +155,7 @@ describe('dotnet and powershell function templates', () => {
     const tree = createTreeWithEmptyWorkspace();
     await functionGenerator(tree, { name: 'orders', runtime: 'powershell', skipFormat: true });
     expect(tree.read('functions/orders/handler.ps1', 'utf-8')).toMatch(/^function Invoke-Handler \{\n {4}param\(\$LambdaInput, \$LambdaContext\)/m);
-    expect(readJson(tree, 'functions/orders/lambda.json')).toEqual({ runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler' });
+    expect(readJson(tree, 'functions/orders/lambda.json')).toEqual({ runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler', family: 'powershell', layers: ['powershell-runtime'] });
   });
 });
 

@@ -8,6 +8,8 @@ export interface FunctionGeneratorOptions {
   architecture?: 'x86_64' | 'arm64';
   lambdaRuntime?: string;
   tags?: string;
+  /** PowerShell: the PowerShell release for Lambda's architecture (folder or .tar.gz), relative to the workspace root. */
+  pwshDistribution?: string;
   skipFormat?: boolean;
 }
 
@@ -42,6 +44,7 @@ export interface NormalizedFunctionOptions extends TemplateNames {
   lambdaRuntime: string;
   handler: string;
   tags: string[];
+  pwshDistribution: string;
   skipFormat: boolean;
 }
 
@@ -72,6 +75,7 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
     lambdaRuntime: options.lambdaRuntime ?? defaults.lambdaRuntime,
     handler: defaults.handler(n),
     tags: (options.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    pwshDistribution: options.pwshDistribution ?? `tools/pwsh/powershell-7.5.4-linux-${(options.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x64'}.tar.gz`,
     skipFormat: options.skipFormat ?? false,
   };
 }
