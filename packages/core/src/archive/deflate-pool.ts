@@ -68,15 +68,18 @@ function settle(out: BatchOutput): DeflatedBatch {
   return new DeflatedBatch(out.meta!, Buffer.from(out.data!.buffer, out.data!.byteOffset, out.data!.byteLength));
 }
 
+/** Batches queued on one worker before the calling thread takes the next one itself. */
+const WORKER_QUEUE = 2;
+
 interface PoolWorker {
   worker: Worker;
   outstanding: number;
 }
 
 /**
- * Reads and deflates batches of files on worker threads (or on the calling thread when `threads`
- * is 0). Which thread handles a batch never changes its bytes: every thread runs the same
- * deflateRawSync at the same level.
+ * Reads and deflates batches of files on worker threads and on the calling thread (only there
+ * when `threads` is 0). Which thread handles a batch never changes its bytes: every thread runs
+ * the same deflateRawSync at the same level.
  */
 export class DeflatePool {
   private readonly workers: PoolWorker[] = [];
@@ -84,7 +87,7 @@ export class DeflatePool {
   private nextId = 0;
   private failure: unknown;
 
-  constructor(threads: number, private readonly level: number) {
+  constructor(readonly threads: number, private readonly level: number) {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(WORKER_FILE, { workerData: { nxLambdaDeflateWorker: true } });
       const pw: PoolWorker = { worker, outstanding: 0 };
@@ -113,15 +116,19 @@ export class DeflatePool {
     this.waiting.clear();
   }
 
+  /** True when some worker has fewer than WORKER_QUEUE batches queued. */
+  hasFreeWorker(): boolean {
+    return this.workers.some((w) => w.outstanding < WORKER_QUEUE);
+  }
+
+  /** Deflates a batch on the calling thread; it is done when this returns. */
+  runHere(files: readonly DeflateFile[]): DeflatedBatch {
+    return settle(workerModule.deflateFiles(files, this.level));
+  }
+
+  /** Queues a batch on the least busy worker. */
   run(files: readonly DeflateFile[]): Promise<DeflatedBatch> {
     if (this.failure) return Promise.reject(this.failure);
-    if (!this.workers.length) {
-      try {
-        return Promise.resolve(settle(workerModule.deflateFiles(files, this.level)));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
     let pw = this.workers[0];
     for (const w of this.workers) if (w.outstanding < pw.outstanding) pw = w;
     const id = this.nextId++;
@@ -135,5 +142,78 @@ export class DeflatePool {
   async close(): Promise<void> {
     this.waiting.clear();
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+interface Slot {
+  promise: Promise<DeflatedBatch>;
+  result?: DeflatedBatch;
+  failed?: boolean;
+}
+
+/**
+ * Runs a zip's batches in order, at most `windowBytes` of input ahead of the batch being written
+ * (at least one batch). Workers are kept fed; when the writer needs a batch that is not ready,
+ * the calling thread deflates the next unstarted batch itself instead of waiting, so with one
+ * worker both cores of a two-core machine deflate.
+ */
+export class BatchRunner {
+  private readonly started: Slot[] = [];
+  private ahead = 0;
+
+  constructor(
+    private readonly pool: DeflatePool,
+    private readonly sizes: readonly number[],
+    private readonly filesOf: (batch: number) => DeflateFile[],
+    private readonly windowBytes: number,
+  ) {}
+
+  private canStart(): boolean {
+    return this.started.length < this.sizes.length && (this.ahead < this.windowBytes || this.ahead === 0);
+  }
+
+  private start(onWorker: boolean): void {
+    const b = this.started.length;
+    const files = this.filesOf(b);
+    let slot: Slot;
+    if (onWorker) {
+      slot = { promise: this.pool.run(files) };
+      slot.promise.then((r) => (slot.result = r), () => (slot.failed = true));
+    } else {
+      try {
+        const result = this.pool.runHere(files);
+        slot = { promise: Promise.resolve(result), result };
+      } catch (err) {
+        slot = { promise: Promise.reject(err), failed: true };
+        slot.promise.catch(() => undefined); // rethrown in order by take(); not unhandled meanwhile
+      }
+    }
+    this.started.push(slot);
+    this.ahead += this.sizes[b];
+  }
+
+  /** Gives every worker with room another batch, within the window. */
+  feedWorkers(): void {
+    while (this.canStart() && this.pool.hasFreeWorker()) this.start(true);
+  }
+
+  /** The deflated batch `b`; batches must be taken in order. Throws its read or size failure. */
+  async take(b: number): Promise<DeflatedBatch> {
+    for (;;) {
+      this.feedWorkers();
+      const slot = this.started[b];
+      if (slot?.result || slot?.failed) break;
+      if (this.canStart()) {
+        this.start(false);
+        // Let finished workers' messages in before deciding again.
+        if (this.pool.threads) await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      await slot.promise.catch(() => undefined);
+    }
+    const slot = this.started[b];
+    delete this.started[b]; // written batches must not stay reachable
+    this.ahead -= this.sizes[b];
+    return slot.promise;
   }
 }

@@ -162,6 +162,18 @@ describe('writeDeterministicZip: same bytes whatever the machine state', () => {
     expect(pooled.fileCount).toBe(400);
   });
 
+  it('gives the same bytes when batches are split between one worker and the calling thread', async () => {
+    // 1,200 files make 5 batches: more than one worker queues, so the calling thread takes some.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) files[`m/${String(i).padStart(4, '0')}.js`] = `module.exports = ${JSON.stringify('y'.repeat(i % 97))};\n`.repeat(20);
+    const root = await tempDir('mixed', files);
+    const out = await tempDir('mixed-out');
+    const inline = await zipDir(root, path.join(out, 'inline.zip'), 0);
+    const mixed = await zipDir(root, path.join(out, 'mixed.zip'), 1);
+    expect(mixed.codeSha256).toBe(inline.codeSha256);
+    expect(mixed.fileCount).toBe(1200);
+  });
+
   it('writes files read in pieces (1 MiB and up) byte-identical to the same bytes deflated whole', async () => {
     const root = await tempDir('pieces');
     const text = Buffer.from('export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });\n'.repeat(30_000));
