@@ -17,6 +17,7 @@ describe('generators on a virtual tree', () => {
     await initGenerator(tree, { skipFormat: true });
     const plugins = readJson(tree, 'nx.json').plugins.filter((p: { plugin?: string }) => p.plugin === '@nx-lambda/plugin');
     expect(plugins).toHaveLength(1);
+    expect(readJson(tree, 'nx.json').pluginsConfig['@nx/js'].analyzeSourceFiles).toBe(true);
     expect(tree.listChanges().map((c) => c.path).sort()).toEqual(before);
   });
 

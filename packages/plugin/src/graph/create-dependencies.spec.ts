@@ -29,7 +29,7 @@ describe('createDependencies', () => {
         'libs/java-greeting/pom.xml': '<project><groupId>com.example</groupId><artifactId>greeting</artifactId></project>',
         'fns/ps/handler.ps1': '#Requires -Modules Greeting\nfunction handler {}\n',
         'libs/ps-greeting/Greeting.psd1': '@{}',
-        'fns/unrelated/lambda.json': '{}',
+        'fns/unrelated/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
       },
       {
         py: 'fns/py', py2: 'fns/py2', 'py-greeting': 'libs/py-greeting', rb: 'fns/rb', 'rb-greeting': 'libs/rb-greeting',
@@ -74,5 +74,13 @@ describe('createDependencies', () => {
       'orders-arm->node-arm-layer (fns/orders-arm/lambda.json)',
       'py-tagged->py-layer (fns/py-tagged/lambda.json)',
     ]);
+  });
+
+  it('links a function to the layers it names, runtime layers included', async () => {
+    const edges = await edgesOf(
+      { 'fns/ps/lambda.json': JSON.stringify({ runtime: 'provided.al2023', family: 'powershell', handler: 'handler.ps1::Invoke-Handler', layers: ['powershell-runtime'] }) },
+      { ps: 'fns/ps', 'powershell-runtime': 'layers/powershell-runtime' },
+    );
+    expect(edges).toEqual(['ps->powershell-runtime (fns/ps/lambda.json)']);
   });
 });

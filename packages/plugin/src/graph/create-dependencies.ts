@@ -118,13 +118,17 @@ function layerEdges(ws: string, projects: readonly ProjectInfo[]): RawProjectGra
     const rel = path.posix.join(p.root, LAYER_MARKER);
     return existsSync(path.join(ws, rel)) ? [{ project: p, marker: readLayerMarker(ws, rel) }] : [];
   });
-  if (!layers.length) return [];
   const out: RawProjectGraphDependency[] = [];
   for (const p of projects) {
     const rel = path.posix.join(p.root, FUNCTION_MARKER);
     if (!existsSync(path.join(ws, rel))) continue;
     const fn = readFunctionMarker(ws, rel);
     const family = familyOf(fn, path.join(ws, p.root), rel);
+    // Layers named in lambda.json (runtime layers too) are dependencies whatever their kind.
+    for (const named of fn.layers ?? []) {
+      const target = projects.find((q) => q.name === named);
+      if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: DependencyType.static, sourceFile: rel });
+    }
     for (const { project, marker } of layers) {
       const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? 'x86_64');
       const named = fn.layers?.includes(project.name) ?? false;

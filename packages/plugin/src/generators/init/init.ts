@@ -13,8 +13,12 @@ export async function initGenerator(tree: Tree, options: InitGeneratorOptions = 
   const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   if (!registered) {
     nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { packageTargetName: 'package', deployTargetName: 'deploy', invokeTargetName: 'invoke', layerTargetName: 'layer' } }];
-    updateNxJson(tree, nxJson);
   }
+  // Node.js functions import workspace libraries through TypeScript path aliases; Nx sees those
+  // imports only when it analyses source files, which npm-workspace setups turn off by default.
+  const js = (nxJson.pluginsConfig?.['@nx/js'] ?? {}) as Record<string, unknown>;
+  if (js.analyzeSourceFiles === undefined) nxJson.pluginsConfig = { ...nxJson.pluginsConfig, '@nx/js': { ...js, analyzeSourceFiles: true } };
+  if (!registered || js.analyzeSourceFiles === undefined) updateNxJson(tree, nxJson);
   if (!options.skipFormat) await formatFiles(tree);
 }
 
