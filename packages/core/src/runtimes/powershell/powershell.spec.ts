@@ -1,14 +1,14 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { buildPowerShellRuntimeLayer, PowerShellStrategy, RuntimeLayerResult } from './index';
 import { findPwsh } from './pwsh';
-import { invokeBootstrap } from './test-support/runtime-api';
+import { invokeFunction } from '../../invoke/index';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -55,8 +55,6 @@ describe('powershell: a function with a workspace module, run on the runtime lay
   let ws: string;
   let result: PackageResult;
   let layer: RuntimeLayerResult;
-  let opt: string;
-  let task: string;
   beforeAll(async () => {
     const pwsh = requirePwsh();
     ws = await tempDir('ps-with-module');
@@ -68,10 +66,6 @@ describe('powershell: a function with a workspace module, run on the runtime lay
       pkg(ws, 'functions/hello'),
       buildPowerShellRuntimeLayer({ name: 'powershell-runtime', distribution: dist, architecture: 'x86_64', outputPath: path.join(ws, 'dist', 'runtime') }),
     ]);
-    opt = path.join(ws, 'run', 'opt');
-    task = path.join(ws, 'run', 'task');
-    await extractZip(layer.zipPath, opt);
-    await extractZip(result.zipPath, task);
   });
 
   it('zips the scripts and the required module as modules/<Name>/<Version>/, without tests or project files', async () => {
@@ -99,19 +93,25 @@ describe('powershell: a function with a workspace module, run on the runtime lay
     expect(layer.manifest.warnings.join()).toContain('not an ELF binary');
   });
 
+  // The packaged function and its runtime layer, run by the local invoke engine as Lambda would.
+  const invoke = async (handler: string, event: unknown) => {
+    const r = await invokeFunction({ zipPath: result.zipPath, layerZips: [layer.zipPath], family: 'powershell', runtime: 'provided.al2023', handler, event, timeoutMs: 60_000, initTimeoutMs: 60_000, memoryMb: 1024 });
+    expect(r.error ?? r.initError).toBeUndefined();
+    return r;
+  };
+
   it('answers an event through the Runtime API with script.ps1::Function and the workspace module', async () => {
-    const r = await invokeBootstrap(opt, task, 'handler.ps1::Invoke-Handler', { name: 'Ada' });
-    expect(r).toEqual({ path: '/2018-06-01/runtime/invocation/req-1/response', body: 'Hello, Ada, from PowerShell' });
+    expect((await invoke('handler.ps1::Invoke-Handler', { name: 'Ada' })).rawResponse).toBe('Hello, Ada, from PowerShell');
   });
 
   it('answers with Module::<module>::<function>', async () => {
-    const r = await invokeBootstrap(opt, task, 'Module::PowerShellGreeting::Get-Greeting', 'Ada');
-    expect(r.body).toBe('Hello, Ada, from PowerShell');
+    expect((await invoke('Module::PowerShellGreeting::Get-Greeting', 'Ada')).rawResponse).toBe('Hello, Ada, from PowerShell');
   });
 
   it('answers with a whole script, returning objects as JSON with the context available', async () => {
-    const r = await invokeBootstrap(opt, task, 'script.ps1', { name: 'Grace' });
-    expect(JSON.parse(r.body)).toEqual({ greeting: 'Hi Grace', requestId: 'req-1' });
+    const r = await invoke('script.ps1', { name: 'Grace' });
+    expect((r.response as { greeting: string }).greeting).toBe('Hi Grace');
+    expect((r.response as { requestId: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
