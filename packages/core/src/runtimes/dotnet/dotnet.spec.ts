@@ -10,7 +10,7 @@ import { elfMachine, makeRequest, tempDir, writeFiles } from '../../test-support
 import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types';
 import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
-import { invokeBootstrap } from '../powershell/test-support/runtime-api';
+import { invokeFunction } from '../../invoke/index';
 import { DotnetStrategy } from './index';
 
 const run = promisify(execFile);
@@ -209,10 +209,9 @@ describe('dotnet: Native AOT on provided.al2023', () => {
   });
 
   it('answers an event through the Runtime API from the unzipped bootstrap', async () => {
-    const dir = await temp('dotnet-aot-unzipped');
-    await extractZip(result.zipPath, dir);
-    const r = await invokeBootstrap(dir, dir, 'bootstrap', { hello: 'aot' });
-    expect(r).toEqual({ path: '/2018-06-01/runtime/invocation/req-1/response', body: 'native: {"hello":"aot"}' });
+    const r = await invokeFunction({ zipPath: result.zipPath, family: 'dotnet', runtime: 'provided.al2023', handler: 'bootstrap', event: { hello: 'aot' } });
+    expect(r.error ?? r.initError).toBeUndefined();
+    expect(r.rawResponse).toBe('native: {"hello":"aot"}');
   });
 });
 
