@@ -101,9 +101,9 @@ export async function analyse(ctx: BuildContext, provided: readonly ResolvedDepe
     ...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']),
     ...options.external,
     ...options.nodeModules.flatMap(packagePatterns),
-    ...[...providedNames].sort().flatMap(packagePatterns),
   ];
-  const outcome = await bundle(request, entry, options, [...new Set(externals)]);
+  const fromLayers = [...providedNames].sort();
+  const outcome = await bundle(request, entry, options, [...new Set(externals)], fromLayers);
   if (outcome.nativeImports.length) {
     const first = outcome.nativeImports[0];
     const owner = await owningPackage(first.importer, request.workspaceRoot);
@@ -118,5 +118,5 @@ export async function analyse(ctx: BuildContext, provided: readonly ResolvedDepe
   const add = (d: ResolvedDependency) => resolved.set(dependencyKey(d), d);
   for (const b of bundled) add({ name: b.name, version: b.version, platform: 'any', size: b.bytesInOutput });
   for (const p of closure.values()) if (matchesPlatform(p.entry, platform)) add({ name: p.name, version: p.version, platform: platformKey(p.entry, platform), size: 0 });
-  return { options, entry, externals: [...new Set(externals)], outcome, bundled, roots, closure, resolved: [...resolved.values()] };
+  return { options, entry, externals: [...new Set([...externals, ...fromLayers.flatMap(packagePatterns)])], outcome, bundled, roots, closure, resolved: [...resolved.values()] };
 }

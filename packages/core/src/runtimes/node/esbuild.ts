@@ -57,14 +57,38 @@ function nativeAddonRecorder(found: NativeImport[]): esbuild.Plugin {
   };
 }
 
+const LAYER_NAMESPACE = 'nx-lambda-layer';
+
+/**
+ * Node's ES module loader ignores NODE_PATH, which is how Lambda exposes layers
+ * (/opt/nodejs/node_modules). In an ESM bundle, each package a layer supplies is therefore a small
+ * CommonJS shim, `module.exports = require('<pkg>')`, whose require is the banner's createRequire:
+ * CommonJS resolution, which does read NODE_PATH. esbuild's interop keeps default and named imports.
+ */
+function requireFromLayers(names: readonly string[]): esbuild.Plugin {
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const filter = new RegExp(`^(?:${escaped.join('|')})(?:/.*)?$`);
+  return {
+    name: 'nx-lambda-layer-require',
+    setup(build) {
+      build.onResolve({ filter }, (args) =>
+        args.namespace === LAYER_NAMESPACE ? { path: args.path, external: true } : { path: args.path, namespace: LAYER_NAMESPACE });
+      build.onLoad({ filter: /.*/, namespace: LAYER_NAMESPACE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});\n`, loader: 'js' }));
+    },
+  };
+}
+
 function formatMessage(m: esbuild.Message): string {
   const at = m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : '';
   return `${at}${m.text}`;
 }
 
 /** Bundles the entry in memory with esbuild's JS API; esbuild's own errors become LambdaPackageErrors. */
-export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: NodeBuildOptions, externals: readonly string[]): Promise<BundleOutcome> {
+export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: NodeBuildOptions, externals: readonly string[], fromLayers: readonly string[] = []): Promise<BundleOutcome> {
   const esm = options.format === 'esm';
+  // CommonJS output requires externals, which already honours NODE_PATH; ESM needs the shims.
+  const layerShims = esm && fromLayers.length ? [requireFromLayers(fromLayers)] : [];
+  const external = esm ? externals.filter((e) => !fromLayers.some((n) => e === n || e === `${n}/*`)) : [...externals, ...fromLayers.flatMap((n) => [n, `${n}/*`])];
   const outdir = path.posix.join(request.projectRoot, VIRTUAL_OUTDIR);
   const nativeImports: NativeImport[] = [];
   const tsconfig = await tsconfigFor(request, options);
@@ -80,7 +104,7 @@ export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, o
       format: options.format,
       ...(esm ? { outExtension: { '.js': '.mjs' }, banner: { js: ESM_REQUIRE_BANNER } } : {}),
       mainFields: esm ? ['module', 'main'] : ['main', 'module'],
-      external: [...externals],
+      external,
       minify: options.minify,
       sourcemap: options.sourcemap === 'external' ? 'external' : options.sourcemap ? 'linked' : false,
       ...(tsconfig ? { tsconfig } : {}),
@@ -88,7 +112,7 @@ export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, o
       metafile: true,
       write: false,
       logLevel: 'silent',
-      plugins: [nativeAddonRecorder(nativeImports)],
+      plugins: [...layerShims, nativeAddonRecorder(nativeImports)],
     });
   } catch (err) {
     throw bundleError(request, entry, err);

@@ -2,7 +2,10 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collectTree } from '../../archive/collect-tree';
 import { ZipReader } from '../../archive/zip-reader';
+import { writeDeterministicZip } from '../../archive/zip-writer';
+import { invokeFunction } from '../../invoke/index';
 import { exec } from '../../exec';
 import { familyCacheDir, packageFunction, PackageResult, withTempDirs } from '../../package/pipeline';
 import { elfMachine, makeRequest } from '../../test-support/workspace';
@@ -167,11 +170,21 @@ describe('node: layer-ready', () => {
     ws = await freshWorkspace('layer', ['with-deps']);
   });
 
-  it('leaves a package a layer provides out of the bundle and records the layer', async () => {
+  it('leaves a package a layer provides out of the bundle, records the layer, and loads it from /opt in ESM', async () => {
     const ms = { name: 'ms', version: '2.1.3', platform: 'any', size: 0 };
     const built = await packageFunction(NodeStrategy, request(ws, 'with-deps', { layers: [{ layer: 'shared-deps', provides: [ms], unzippedSize: 0 }] }));
-    expect(await zipText(built.zipPath, 'index.mjs')).toMatch(/from\s*["']ms["']/);
+    // ESM ignores NODE_PATH: the layered package is loaded through the banner's require.
+    expect(await zipText(built.zipPath, 'index.mjs')).toMatch(/require\(["']ms["']\)/);
     expect(built.manifest.dependencies.find((d) => d.name === 'ms')).toMatchObject({ location: 'shared-deps', version: '2.1.3' });
+    const layerZip = path.join(ws, 'dist', 'shared-deps', 'layer.zip');
+    await withTempDirs('node-layer-zip', async (stagingDir, workDir) => {
+      const ctx = { request: request(ws, 'with-deps', { projectName: 'shared-deps' }), stagingDir, workDir, cacheDir: familyCacheDir(ws, 'node'), exec, warn: () => undefined, log: () => undefined };
+      await NodeStrategy.buildLayer!(ctx, [ms]);
+      await writeDeterministicZip(layerZip, (await collectTree(stagingDir)).entries);
+    });
+    const run = await invokeFunction({ zipPath: built.zipPath, layerZips: [layerZip], family: 'node', runtime: 'nodejs22.x', handler: built.manifest.handler, event: { name: 'layer' } });
+    expect(run.error ?? run.initError).toBeUndefined();
+    expect(run.response).toEqual(await invokeZip((await packageFunction(NodeStrategy, request(ws, 'with-deps'))).zipPath, 'index.handler', { name: 'layer' }));
   });
 
   it('buildLayer installs the given packages under nodejs/node_modules', async () => {
