@@ -6,7 +6,8 @@ import { exec as realExec } from '../exec';
 import { formatBytes, PackageLimits } from '../package/limits';
 import { writeJsonAtomic } from '../package/manifest';
 import { archiveStaged, familyCacheDir, packageExcludes, PackageDeps, withTempDirs } from '../package/pipeline';
-import type { Architecture, BuildContext, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
+import type { Architecture, BuildContext, BuildResult, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
+import { dependencyKey } from '../runtimes/types';
 import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile } from './layer-artifacts';
 import { dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
 import { DependencyLayerPlan, planLayers } from './planner';
@@ -62,6 +63,31 @@ function layerRequestFor(req: LayerProjectRequest, name: string, outputPath: str
 }
 
 /**
+ * For strategies whose layer files come out of a function's own build (Java's Maven run): each
+ * function of the layer, in order, stages the layer dependencies it resolves that are not staged yet.
+ */
+async function buildFromFunctions(
+  strategy: RuntimeStrategy, req: LayerProjectRequest, resolved: readonly { name: string; dependencies: ResolvedDependency[] }[],
+  layer: { functions: readonly string[]; dependencies: readonly ResolvedDependency[] }, layerCtx: BuildContext,
+): Promise<BuildResult> {
+  let remaining = [...layer.dependencies];
+  const results: BuildResult[] = [];
+  for (const fn of layer.functions) {
+    const own = new Set((resolved.find((r) => r.name === fn)?.dependencies ?? []).map(dependencyKey));
+    const mine = remaining.filter((d) => own.has(dependencyKey(d)));
+    if (!mine.length) continue;
+    remaining = remaining.filter((d) => !own.has(dependencyKey(d)));
+    const request = req.functions.find((f) => f.projectName === fn)!;
+    results.push(await strategy.buildLayer!({ ...layerCtx, request: { ...request, layers: [], outputPath: layerCtx.request.outputPath } }, mine));
+  }
+  return {
+    dependencies: results.flatMap((r) => r.dependencies),
+    toolchain: Object.assign({}, ...results.map((r) => r.toolchain)),
+    executables: results.flatMap((r) => r.executables ?? []),
+  };
+}
+
+/**
  * A layer target: resolve every function in scope, plan which shared dependencies go into which
  * layer, build one deterministic zip per layer, and write the plan and each function's share.
  * Everything is written to a fresh folder that replaces the previous output only when complete.
@@ -76,7 +102,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
   const resolved = await resolveAll(strategy, req, deps, warnings);
   // Resolve may not know a dependency's size (npm packages installed from the lockfile), and a
   // bundled package is smaller in a function than in a layer: measure what a layer would hold.
-  const measured = await measureLayerSizes(dependenciesToMeasure(resolved), (batch) =>
+  const measured = await measureLayerSizes(strategy.layerFromFunctionBuilds ? [] : dependenciesToMeasure(resolved), (batch) =>
     withTempDirs(`${req.family}-measure`, (stagingDir, workDir) => {
       const ctx = contextFor(layerRequestFor(req, `${req.project}-measure`, workDir), stagingDir, workDir, deps, warnings);
       return atStep(`${where}:measure`, () => strategy.buildLayer!(ctx, batch));
@@ -98,7 +124,8 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
       const layerRequest = layerRequestFor(req, layer.name, path.join(staging, layer.name));
       const manifest = await withTempDirs(`${req.family}-layer`, async (stagingDir, workDir) => {
         const ctx = contextFor(layerRequest, stagingDir, workDir, deps, warnings);
-        const built = await atStep(`${where}:build`, () => strategy.buildLayer!(ctx, layer.dependencies));
+        const built = await atStep(`${where}:build`, () =>
+          strategy.layerFromFunctionBuilds ? buildFromFunctions(strategy, req, resolved, layer, ctx) : strategy.buildLayer!(ctx, layer.dependencies));
         await fsp.mkdir(layerRequest.outputPath, { recursive: true });
         let paths: string[] = [];
         const { zip } = await archiveStaged(`${where}`, stagingDir, path.join(layerRequest.outputPath, LAYER_ZIP),

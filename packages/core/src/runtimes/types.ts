@@ -120,4 +120,10 @@ export interface RuntimeStrategy {
   checkHandler(ctx: BuildContext, tree: FinalTree): Promise<HandlerCheck>;
   /** Stages `deps` under `layerRoot(runtime)` in ctx.stagingDir for a layer zip. */
   buildLayer?(ctx: BuildContext, deps: readonly ResolvedDependency[]): Promise<BuildResult>;
+  /**
+   * buildLayer takes its files from one function's own build (Maven): it is called once per
+   * function of the layer with that function's request and the dependencies it resolves, and
+   * resolve's sizes are already what a layer holds.
+   */
+  layerFromFunctionBuilds?: boolean;
 }

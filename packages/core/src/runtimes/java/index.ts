@@ -143,6 +143,7 @@ export const JavaStrategy: RuntimeStrategy = {
   family: 'java',
   lambdaRuntimes: Object.keys(MAX_CLASS_MAJOR),
   layerRoot: () => JAVA_LAYER_ROOT,
+  layerFromFunctionBuilds: true,
 
   async resolve(ctx) {
     return (await mavenBuildOf(ctx)).jars.map(resolvedOf);
