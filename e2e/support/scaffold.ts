@@ -15,13 +15,15 @@ import { commitAll, createWorkspace, E2eWorkspace } from './workspace';
  * | py-b           | function | e2e-shared                               |
  * | java-fn        | function | (template as generated)                  |
  * | go-fn          | function | (template as generated)                  |
+ * | ruby-fn        | function | (template as generated)                  |
+ * | dotnet-fn      | function | (template as generated)                  |
  * | node-deps      | layer    | node functions (ms: three bundled copies cost more than one installed copy) |
  * | py-deps        | layer    | python functions (e2e-shared is shared)  |
  *
  * What each handler answers is in EXPECTED_RESPONSES: the strings prove that the library and the
  * third-party package (from the zip or from a layer) were really loaded.
  */
-export const FUNCTIONS = ['node-a', 'node-b', 'node-c', 'py-a', 'py-b', 'java-fn', 'go-fn'] as const;
+export const FUNCTIONS = ['node-a', 'node-b', 'node-c', 'py-a', 'py-b', 'java-fn', 'go-fn', 'ruby-fn', 'dotnet-fn'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 export const LAYERS = ['node-deps', 'py-deps'] as const;
 
@@ -34,6 +36,8 @@ export const EXPECTED_RESPONSES: Record<FunctionName, string[]> = {
   'py-b': ['E2E-SHARED PY-B'],
   'java-fn': ['Hello, e2e!', 'java-fn'],
   'go-fn': ['Hello, e2e!', 'go-fn'],
+  'ruby-fn': ['Hello, e2e!', 'ruby-fn'],
+  'dotnet-fn': ['Hello, e2e!', 'dotnet-fn'],
 };
 
 /** Library -> the functions that use it (what `nx affected` must pick). */
@@ -65,25 +69,12 @@ async function generateFunction(ws: E2eWorkspace, name: string, runtime: string)
   await ws.nx(['g', '@nx-lambda/plugin:function', name, `--runtime=${runtime}`, '--no-interactive']);
 }
 
-// TODO(issue 10): switch the two libraries to `nx g @nx-lambda/plugin:library` once that generator lands.
-async function writeNodeLibrary(ws: E2eWorkspace): Promise<void> {
-  await ws.write('libs/node-lib/project.json', `${JSON.stringify({ name: 'node-lib', projectType: 'library', sourceRoot: 'libs/node-lib/src' }, null, 2)}\n`);
-  await ws.write(LIBRARY_SOURCES['node-lib'], 'export function greet(name: string): string {\n  return `Hello, ${name}, from node-lib!`;\n}\n');
-  await ws.write('tsconfig.base.json', `${JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, skipLibCheck: true, paths: { '@e2e/node-lib': ['./libs/node-lib/src/index.ts'] } },
-  }, null, 2)}\n`);
+/** A library with the plugin's generator, wired into `functions` by it (tsconfig path alias, pyproject path dependency). */
+async function generateLibrary(ws: E2eWorkspace, name: string, runtime: string, functions: readonly string[], extra: readonly string[] = []): Promise<void> {
+  await ws.nx(['g', '@nx-lambda/plugin:library', name, `--runtime=${runtime}`, `--functions=${functions.join(',')}`, ...extra, '--no-interactive']);
 }
 
-async function writePythonLibrary(ws: E2eWorkspace): Promise<void> {
-  await ws.write('libs/py-lib/project.json', `${JSON.stringify({ name: 'py-lib', projectType: 'library', sourceRoot: 'libs/py-lib/src' }, null, 2)}\n`);
-  await ws.write('libs/py-lib/pyproject.toml', [
-    '[project]', 'name = "py-lib"', 'version = "0.1.0"', 'dependencies = []', '',
-    '[build-system]', 'requires = ["setuptools>=61"]', 'build-backend = "setuptools.build_meta"', '',
-  ].join('\n'));
-  await ws.write(LIBRARY_SOURCES['py-lib'], 'def greet(name):\n    return f"Hello, {name}, from py-lib!"\n');
-}
-
-/** The generated handlers, edited the way a user would to use the libraries and packages. */
+/** The generated handlers, edited the way a user would to use the libraries and third-party packages. */
 async function useDependencies(ws: E2eWorkspace): Promise<void> {
   // TODO(issue 8): an ESM bundle's bare `import` of a layer package does not search NODE_PATH
   // (/opt/nodejs/node_modules on Lambda), so node functions served by a layer are bundled as CommonJS.
@@ -91,8 +82,6 @@ async function useDependencies(ws: E2eWorkspace): Promise<void> {
     const marker = JSON.parse(await ws.read(`functions/${fn}/lambda.json`)) as Record<string, unknown>;
     await ws.write(`functions/${fn}/lambda.json`, `${JSON.stringify({ ...marker, format: 'cjs' }, null, 2)}\n`);
   }
-  const nodeTsconfig = `${JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] }, null, 2)}\n`;
-  await ws.write('functions/node-a/tsconfig.json', nodeTsconfig);
   await ws.write('functions/node-a/src/handler.ts', [
     "import ms from 'ms';", "import { greet } from '@e2e/node-lib';", '',
     'export const handler = async (event: { name?: string }) => ({',
@@ -106,10 +95,9 @@ async function useDependencies(ws: E2eWorkspace): Promise<void> {
   await ws.write('functions/node-c/src/handler.ts', [
     "import ms from 'ms';", '', "export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ day: ms('1d') }) });", '',
   ].join('\n'));
-  await ws.write('functions/py-a/pyproject.toml', [
-    '[project]', 'name = "py-a"', 'version = "0.1.0"', 'requires-python = ">=3.9"', 'dependencies = ["py-lib", "e2e-shared==1.0.0"]', '',
-    '[tool.uv.sources]', 'py-lib = { path = "../../libs/py-lib" }', '',
-  ].join('\n'));
+  // py-a's pyproject already lists py-lib (the library generator wired it); add the third-party wheel.
+  const pyA = await ws.read('functions/py-a/pyproject.toml');
+  await ws.write('functions/py-a/pyproject.toml', pyA.replace(/dependencies = \[/, 'dependencies = ["e2e-shared==1.0.0", '));
   await ws.write('functions/py-a/app.py', [
     'import json', 'from e2e_shared import shout', 'from py_lib import greet', '', '',
     'def handler(event, context):',
@@ -138,11 +126,17 @@ export async function scaffoldWorkspace(label: string): Promise<E2eWorkspace> {
   await generateFunction(ws, 'py-b', 'python');
   await generateFunction(ws, 'java-fn', 'java');
   await generateFunction(ws, 'go-fn', 'go');
+  await generateFunction(ws, 'ruby-fn', 'ruby');
+  await generateFunction(ws, 'dotnet-fn', 'dotnet');
+  // TODO(issue 10): powershell. Its generator adds a powershell-runtime layer project whose target needs a
+  // PowerShell release tarball (tools/pwsh/powershell-*-linux-x64.tar.gz), not downloadable offline.
   for (const [name, runtime] of [['node-deps', 'node'], ['py-deps', 'python']]) {
     await ws.nx(['g', '@nx-lambda/plugin:layer', name, `--runtime=${runtime}`, '--minLayerBytes=1', '--no-interactive']);
   }
-  await writeNodeLibrary(ws);
-  await writePythonLibrary(ws);
+  // Libraries before the imports that use them, as a user would: Nx caches each file's resolved
+  // imports, and a tsconfig path added after an import was first analysed is not seen until that file changes.
+  await generateLibrary(ws, 'node-lib', 'node', LIBRARY_DEPENDENTS['node-lib'], ['--importPath=@e2e/node-lib']);
+  await generateLibrary(ws, 'py-lib', 'python', LIBRARY_DEPENDENTS['py-lib']);
   await useDependencies(ws);
   await ws.write(EVENT_FILE, `${JSON.stringify({ name: 'e2e' })}\n`);
   await commitAll(ws, 'e2e workspace');
