@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '@nx-lambda/core';
 import { startLambdaApi, type LambdaApi } from '../tools/lambda-api/server.mjs';
 import { executed, parseTaskRuns, restored } from './support/nx-output';
-import { EVENT_FILE, EXPECTED_RESPONSES, FUNCTIONS, LAYERS, LIBRARY_DEPENDENTS, LIBRARY_SOURCES, scaffoldWorkspace } from './support/scaffold';
+import { EVENT_FILE, EXPECTED_RESPONSES, FUNCTIONS, LAYERS, LIBRARY_DEPENDENTS, LIBRARY_SOURCES, RUNTIME_LAYERS, scaffoldWorkspace } from './support/scaffold';
 import { cloneWorkspace, E2eWorkspace } from './support/workspace';
 
 const STATIC = '--outputStyle=static';
@@ -43,7 +43,8 @@ describe('packaging', () => {
     const { stdout } = await packageAll();
     const runs = parseTaskRuns(stdout);
     expect(runs.filter((r) => r.target === 'package').map((r) => r.project).sort()).toEqual([...FUNCTIONS].sort());
-    expect(runs.filter((r) => r.target === 'layer').map((r) => r.project).sort()).toEqual([...LAYERS].sort());
+    expect(runs.filter((r) => r.target === 'layer').map((r) => r.project).sort()).toEqual([...LAYERS, ...RUNTIME_LAYERS].sort());
+    for (const layer of RUNTIME_LAYERS) expect(ws.exists(`dist/layers/${layer}/layer.zip`), layer).toBe(true);
     for (const fn of FUNCTIONS) {
       const zip = await ZipReader.open(path.join(ws.root, zipOf(fn)));
       expect(zip.entries.length, fn).toBeGreaterThan(0);

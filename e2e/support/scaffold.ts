@@ -17,15 +17,18 @@ import { commitAll, createWorkspace, E2eWorkspace } from './workspace';
  * | go-fn          | function | (template as generated)                  |
  * | ruby-fn        | function | (template as generated)                  |
  * | dotnet-fn      | function | (template as generated)                  |
+ * | ps-fn          | function | (template as generated), on the powershell-runtime layer |
  * | node-deps      | layer    | node functions (ms: three bundled copies cost more than one installed copy) |
  * | py-deps        | layer    | python functions (e2e-shared is shared)  |
  *
  * What each handler answers is in EXPECTED_RESPONSES: the strings prove that the library and the
  * third-party package (from the zip or from a layer) were really loaded.
  */
-export const FUNCTIONS = ['node-a', 'node-b', 'node-c', 'py-a', 'py-b', 'java-fn', 'go-fn', 'ruby-fn', 'dotnet-fn'] as const;
+export const FUNCTIONS = ['node-a', 'node-b', 'node-c', 'py-a', 'py-b', 'java-fn', 'go-fn', 'ruby-fn', 'dotnet-fn', 'ps-fn'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 export const LAYERS = ['node-deps', 'py-deps'] as const;
+/** Built as they are (the PowerShell custom runtime), not planned from dependencies. */
+export const RUNTIME_LAYERS = ['powershell-runtime'] as const;
 
 /** Substrings of each function's response to the event `{ "name": "e2e" }`. */
 export const EXPECTED_RESPONSES: Record<FunctionName, string[]> = {
@@ -38,6 +41,7 @@ export const EXPECTED_RESPONSES: Record<FunctionName, string[]> = {
   'go-fn': ['Hello, e2e!', 'go-fn'],
   'ruby-fn': ['Hello, e2e!', 'ruby-fn'],
   'dotnet-fn': ['Hello, e2e!', 'dotnet-fn'],
+  'ps-fn': ['Hello, e2e!', 'ps-fn'],
 };
 
 /** Library -> the functions that use it (what `nx affected` must pick). */
@@ -76,12 +80,6 @@ async function generateLibrary(ws: E2eWorkspace, name: string, runtime: string, 
 
 /** The generated handlers, edited the way a user would to use the libraries and third-party packages. */
 async function useDependencies(ws: E2eWorkspace): Promise<void> {
-  // TODO(issue 8): an ESM bundle's bare `import` of a layer package does not search NODE_PATH
-  // (/opt/nodejs/node_modules on Lambda), so node functions served by a layer are bundled as CommonJS.
-  for (const fn of ['node-a', 'node-b', 'node-c']) {
-    const marker = JSON.parse(await ws.read(`functions/${fn}/lambda.json`)) as Record<string, unknown>;
-    await ws.write(`functions/${fn}/lambda.json`, `${JSON.stringify({ ...marker, format: 'cjs' }, null, 2)}\n`);
-  }
   await ws.write('functions/node-a/src/handler.ts', [
     "import ms from 'ms';", "import { greet } from '@e2e/node-lib';", '',
     'export const handler = async (event: { name?: string }) => ({',
@@ -128,8 +126,11 @@ export async function scaffoldWorkspace(label: string): Promise<E2eWorkspace> {
   await generateFunction(ws, 'go-fn', 'go');
   await generateFunction(ws, 'ruby-fn', 'ruby');
   await generateFunction(ws, 'dotnet-fn', 'dotnet');
-  // TODO(issue 10): powershell. Its generator adds a powershell-runtime layer project whose target needs a
-  // PowerShell release tarball (tools/pwsh/powershell-*-linux-x64.tar.gz), not downloadable offline.
+  // PowerShell runs on the runtime layer the generator adds; its pwsh comes from a PowerShell release,
+  // which this machine cannot download: a stand-in distribution launches the installed pwsh.
+  await ws.write('pwsh-dist/pwsh', '#!/bin/sh\nif command -v pwsh >/dev/null 2>&1; then exec pwsh "$@"; fi\nexec "$HOME/.dotnet/tools/pwsh" "$@"\n');
+  await fsp.chmod(path.join(ws.root, 'pwsh-dist/pwsh'), 0o755);
+  await ws.nx(['g', '@nx-lambda/plugin:function', 'ps-fn', '--runtime=powershell', '--pwshDistribution=pwsh-dist', '--no-interactive']);
   for (const [name, runtime] of [['node-deps', 'node'], ['py-deps', 'python']]) {
     await ws.nx(['g', '@nx-lambda/plugin:layer', name, `--runtime=${runtime}`, '--minLayerBytes=1', '--no-interactive']);
   }
