@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { deployFunctions, isKnownError } from '@nx-lambda/core';
+import { deployFunctions } from '@nx-lambda/core';
 import { DeployExecutorOptions, normalizeDeployOptions } from './lib/normalize-options';
 import { readMarkerFile } from '../shared/read-marker';
+import { failOnKnownError } from '../shared/known-failure';
 
 /** `@nx-lambda/plugin:deploy`: thin; planning and applying live in @nx-lambda/core. */
 export default async function deployExecutor(options: DeployExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -13,15 +14,9 @@ export default async function deployExecutor(options: DeployExecutorOptions, con
   const marker = await readMarkerFile<Record<string, unknown>>(path.join(context.root, projectRoot, 'lambda.json'));
   const projectRoots = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, p.root]));
   const { spec, options: deployOptions } = normalizeDeployOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
-  try {
+  return failOnKnownError(async () => {
     const result = await deployFunctions([spec], { ...deployOptions, log: (line) => console.log(line) });
     return { success: result.ok };
-  } catch (err) {
-    if (isKnownError(err)) {
-      console.error(err.message);
-      return { success: false };
-    }
-    throw err;
-  }
+  });
 }
 

@@ -1,10 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, isKnownError, LambdaPackageError, readManifest } from '@nx-lambda/core';
+import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, LambdaPackageError, readManifest } from '@nx-lambda/core';
 import { projectsOf } from '../shared/graph-queries';
 import { InvokeExecutorOptions, InvokeMarker, normalizeInvokeOptions } from './lib/normalize-options';
 import { readMarkerFile } from '../shared/read-marker';
+import { failOnKnownError } from '../shared/known-failure';
 
 /**
  * `@nx-lambda/plugin:invoke`: runs the packaged zip and its layers locally. Thin: finds the
@@ -18,7 +19,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
   const projectRoot = projects[projectName].root;
   const marker = await readMarkerFile<InvokeMarker>(path.join(context.root, projectRoot, 'lambda.json'));
   const n = normalizeInvokeOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root });
-  try {
+  return failOnKnownError(async () => {
     const manifest = await readManifest(path.join(n.artifactDir, FUNCTION_MANIFEST)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
       throw new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`);
@@ -36,13 +37,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
     const failed = Boolean(result.error || result.initError);
     (failed ? console.error : console.log)(formatInvocation(result, n.memoryMb));
     return { success: !failed };
-  } catch (err) {
-    if (isKnownError(err)) {
-      console.error(err.message);
-      return { success: false };
-    }
-    throw err;
-  }
+  });
 }
 
 

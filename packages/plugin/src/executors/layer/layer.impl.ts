@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { buildLayerProject, FunctionBuildRequest, isKnownError, strategyFor } from '@nx-lambda/core';
+import { buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
 import { dependentsOf, projectsOf, targetByExecutor } from '../shared/graph-queries';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation } from '../shared/package-options';
@@ -7,6 +7,7 @@ import { LAYERED_RUNTIME_OPTIONS } from '../shared/runtime-specs';
 import { LayerExecutorOptions, normalizeLayerOptions } from './lib/normalize-options';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { failOnKnownError } from '../shared/known-failure';
 
 const ABI_BOUND = new Set(['python', 'ruby']);
 
@@ -41,7 +42,7 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
     const fnLoc = { projectName: name, projectRoot: projects[name].root, workspaceRoot: loc.workspaceRoot };
     functions.push(normalizePackageOptions(opts.family, fnOptions, fnLoc, normalizeRuntime(fnOptions, fnLoc), []));
   }
-  try {
+  return failOnKnownError(async () => {
     const result = await buildLayerProject(strategyFor(opts.family), {
       project: loc.projectName, projectRoot: loc.projectRoot, workspaceRoot: loc.workspaceRoot, family: opts.family, runtime: opts.runtime,
       architecture: opts.architecture, outputPath: opts.outputPath, functions, minLayerBytes: opts.minLayerBytes, limits: opts.limits,
@@ -49,11 +50,5 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
     }, { log: (m) => console.log(m) });
     for (const line of result.summary) console.log(line);
     return { success: true };
-  } catch (err) {
-    if (isKnownError(err)) {
-      console.error(err.message);
-      return { success: false };
-    }
-    throw err;
-  }
+  });
 }

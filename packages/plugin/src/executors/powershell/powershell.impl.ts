@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { buildPowerShellRuntimeLayer, isKnownError } from '@nx-lambda/core';
+import { buildPowerShellRuntimeLayer } from '@nx-lambda/core';
 import { projectLocation, resolveOutputPath } from '../shared/package-options';
 import { runPackageExecutor } from '../shared/run-package';
 import { normalizePowerShellOptions, normalizeRuntimeLayerOptions, PowerShellExecutorOptions } from './lib/normalize-options';
+import { failOnKnownError } from '../shared/known-failure';
 
 /**
  * `@nx-lambda/plugin:powershell`: packages a PowerShell function (scripts + modules/) or, with
@@ -15,18 +16,12 @@ export default async function powershellExecutor(options: PowerShellExecutorOpti
   }
   const loc = projectLocation(context);
   const { distribution } = normalizeRuntimeLayerOptions(options, loc);
-  try {
+  return failOnKnownError(async () => {
     const result = await buildPowerShellRuntimeLayer({
       name: loc.projectName, distribution: path.resolve(loc.workspaceRoot, distribution), architecture: options.architecture ?? 'x86_64',
       outputPath: resolveOutputPath(loc, options.outputPath), compressionLevel: options.compressionLevel,
     }, { log: (m) => console.log(m) });
     for (const w of result.manifest.warnings) console.warn(`  warning: ${w}`);
     return { success: true, zipPath: result.zipPath };
-  } catch (err) {
-    if (isKnownError(err)) {
-      console.error(err.message);
-      return { success: false };
-    }
-    throw err;
-  }
+  });
 }

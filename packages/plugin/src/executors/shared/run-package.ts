@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { formatBytes, isKnownError, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
+import { formatBytes, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation } from './package-options';
+import { failOnKnownError } from './known-failure';
 
 export interface PackageExecutorSpec<O extends CommonPackageOptions> {
   family: RuntimeFamily;
@@ -19,17 +20,11 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
   const runtimeOptions = spec.normalizeRuntimeOptions(options, loc);
   const layers = await loadLayerAssignments(loc, options.layers ?? [], context);
   const request = normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
-  try {
+  return failOnKnownError(async () => {
     const result = await packageFunction(strategyFor(spec.family), request, { log: (m) => console.log(m) });
     const m = result.manifest;
     console.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
     for (const w of m.warnings) console.warn(`  warning: ${w}`);
     return { success: true, zipPath: result.zipPath };
-  } catch (err) {
-    if (isKnownError(err)) {
-      console.error(err.message);
-      return { success: false };
-    }
-    throw err;
-  }
+  });
 }

@@ -1,0 +1,17 @@
+import { isKnownError } from '@nx-lambda/core';
+
+/**
+ * An executor's expected failures (a LambdaPackageError: bad input, a tool that exited non-zero)
+ * print their message and fail the target; anything else is a bug and is thrown.
+ */
+export async function failOnKnownError<T extends { success: boolean }>(run: () => Promise<T>): Promise<T | { success: false }> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isKnownError(err)) {
+      console.error(err.message);
+      return { success: false };
+    }
+    throw err;
+  }
+}
