@@ -17,11 +17,9 @@ export const FUNCTION_SHARES_DIR = 'functions';
 export const LAYER_ZIP = 'layer.zip';
 export const LAYER_MANIFEST = 'manifest.json';
 
-export interface LayerManifest {
+/** What every layer manifest says of its zip: what deploy (PublishLayerVersion) and limits read. */
+export interface LayerZipManifest {
   name: string;
-  /** The layer project that planned it. */
-  project: string;
-  family: RuntimeFamily;
   compatibleRuntimes: string[];
   compatibleArchitectures: Architecture[];
   codeSha256: string;
@@ -29,6 +27,13 @@ export interface LayerManifest {
   zippedSize: number;
   unzippedSize: number;
   fileCount: number;
+}
+
+/** A planned dependency layer. */
+export interface LayerManifest extends LayerZipManifest {
+  /** The layer project that planned it. */
+  project: string;
+  family: RuntimeFamily;
   /** Zip entry paths (files only), to catch the same path in a function or another layer. */
   paths: string[];
   dependencies: ResolvedDependency[];

@@ -5,6 +5,7 @@ import { Exec, exec as realExec } from '../../exec';
 import { writeJsonAtomic } from '../../package/manifest';
 import { archiveStaged, packageExcludes, withTempDirs } from '../../package/pipeline';
 import { copyTree } from '../../package/stage';
+import type { LayerZipManifest } from '../../layers/layer-artifacts';
 import type { Architecture } from '../types';
 
 /** What the PowerShell runtime layer needs: a pwsh build for Lambda's architecture. */
@@ -19,16 +20,8 @@ export interface RuntimeLayerRequest {
   compressionLevel?: number;
 }
 
-export interface RuntimeLayerManifest {
-  name: string;
+export interface RuntimeLayerManifest extends LayerZipManifest {
   kind: 'powershell-runtime';
-  compatibleRuntimes: string[];
-  compatibleArchitectures: Architecture[];
-  codeSha256: string;
-  sha256: string;
-  zippedSize: number;
-  unzippedSize: number;
-  fileCount: number;
   /** Zip paths: where pwsh, the bootstrap and the runtime loop sit. */
   layout: Record<string, string>;
   warnings: string[];
