@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from './limits';
 import { readManifest } from './manifest';
 import { FUNCTION_MANIFEST, FUNCTION_ZIP, packageFunction, PackageResult } from './pipeline';
 import { copyTree } from './stage';
+import { failure } from '../test-support/failure';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'basic-function');
 const PROJECT_ROOT = 'apps/basic-function';
@@ -67,11 +68,6 @@ async function zipNames(file: string): Promise<string[]> {
   }
 }
 
-async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
-  const err = await p.catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(LambdaPackageError);
-  return err as LambdaPackageError;
-}
 
 const sha256 = async (file: string) => createHash('sha256').update(await fsp.readFile(file)).digest();
 

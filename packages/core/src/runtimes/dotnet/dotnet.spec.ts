@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
-import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { elfMachine, makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types';
@@ -12,6 +11,7 @@ import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
 import { invokeFunction } from '../../invoke/index';
 import { DotnetStrategy } from './index';
+import { failure } from '../../test-support/failure';
 
 const run = promisify(execFile);
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -44,11 +44,6 @@ function pkg(ws: string, projectRoot: string, over: Over = {}): Promise<PackageR
   return packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet8', handler: HELLO, projectRoot, ...over }));
 }
 
-async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(LambdaPackageError);
-  return err as LambdaPackageError;
-}
 
 /** Builds the test runner (a stand-in for Lambda's .NET host) once, outside the source tree. */
 async function buildRunner(): Promise<string> {

@@ -4,23 +4,18 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
-import { LambdaPackageError } from '../../errors';
 import { invokeFunction } from '../../invoke/index';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import type { FunctionBuildRequest } from '../types';
 import { elfMachine, makeRequest } from '../../test-support/workspace';
 import { goWorkspace, requireGo } from './test-support/go-workspace';
 import { GoStrategy } from './index';
+import { failure } from '../../test-support/failure';
 
 function pkg(ws: string, projectRoot: string, over: Partial<FunctionBuildRequest> = {}): Promise<PackageResult> {
   return packageFunction(GoStrategy, makeRequest(ws, { family: 'go', runtime: 'provided.al2023', handler: 'bootstrap', projectRoot, ...over }));
 }
 
-async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(LambdaPackageError);
-  return err as LambdaPackageError;
-}
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -2,13 +2,13 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
-import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { buildPowerShellRuntimeLayer, PowerShellStrategy, RuntimeLayerResult } from './index';
 import { findPwsh } from './pwsh';
 import { invokeFunction } from '../../invoke/index';
+import { failure } from '../../test-support/failure';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -24,11 +24,6 @@ function pkg(ws: string, projectRoot: string, over: Partial<FunctionBuildRequest
   return packageFunction(PowerShellStrategy, makeRequest(ws, { family: 'powershell', runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler', projectRoot, ...over }));
 }
 
-async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(LambdaPackageError);
-  return err as LambdaPackageError;
-}
 
 async function entries(zip: string): Promise<string[]> {
   const reader = await ZipReader.open(zip);

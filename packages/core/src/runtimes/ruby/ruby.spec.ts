@@ -3,22 +3,17 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
-import { LambdaPackageError } from '../../errors';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { RubyStrategy } from './index';
 import { requireRuby, runRubyHandler, rubyWorkspace } from './test-support/ruby-workspace';
+import { failure } from '../../test-support/failure';
 
 function pkg(ws: string, projectRoot: string, handler: string, over: Partial<FunctionBuildRequest> = {}): Promise<PackageResult> {
   return packageFunction(RubyStrategy, makeRequest(ws, { family: 'ruby', runtime: 'ruby3.3', handler, projectRoot, ...over }));
 }
 
-async function failure(p: Promise<unknown>): Promise<LambdaPackageError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(LambdaPackageError);
-  return err as LambdaPackageError;
-}
 
 const sha = async (file: string) => createHash('sha256').update(await fsp.readFile(file)).digest('hex');
 
