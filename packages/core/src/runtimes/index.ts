@@ -27,8 +27,3 @@ export function strategyFor(family: RuntimeFamily): RuntimeStrategy {
   return s;
 }
 
-/** Lambda runtime identifier -> family, for marker files that only name the runtime. */
-export function familyOfRuntime(runtime: string): RuntimeFamily | undefined {
-  for (const s of Object.values(RUNTIMES)) if (s?.lambdaRuntimes.includes(runtime)) return s.family;
-  return undefined;
-}
