@@ -6,6 +6,7 @@ import {
 import { LambdaPackageError } from '../errors';
 import { findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
 import { planFunction } from './plan';
+import { withPublishLock } from './publish-lock';
 import { backoffDelay, retryKind, RetryPolicy, sleep, withRetry } from './retry';
 import type { DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan } from './types';
 import { codeSource, UploadSettings, ZipToUpload } from './upload';
@@ -17,6 +18,8 @@ export interface WaiterSettings {
 
 export interface ApplySettings extends Omit<UploadSettings, 'retry'> {
   lambda: LambdaClient;
+  /** Where the deploy goes (endpoint / region / profile): scopes the machine-wide layer publish lock. */
+  target: string;
   retry: RetryPolicy;
   waiter: WaiterSettings;
   log: (line: string) => void;
@@ -33,16 +36,21 @@ const alreadyExists = (err: unknown) => errorName(err) === 'ResourceConflictExce
 /**
  * Publishes a layer version unless one with the same CodeSha256 exists. A publish whose answer
  * was lost may still have happened, so before each retry the versions are read again: a retry
- * never creates a duplicate.
+ * never creates a duplicate. Other deploys on this machine (run-many runs one process per
+ * function) wait on the same lock and then find this version instead of publishing their own.
  */
 export async function applyLayer(plan: LayerDeployPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
   if (plan.action === 'reuse' && plan.arn) return plan.arn;
-  const content = await codeSource(zip, s);
+  return withPublishLock(s.target, layer.name, layer.codeSha256, () => publishLayer(layer, zip, s));
+}
+
+async function publishLayer(layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
+  let content: Awaited<ReturnType<typeof codeSource>> | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) {
-      const found = await findLayerVersion(s.lambda, layer.name, layer.codeSha256, s.retry);
-      if (found.match) return found.match.arn;
-    }
+    // Read again under the lock: another deploy may have published it, or a lost answer did.
+    const found = await findLayerVersion(s.lambda, layer.name, layer.codeSha256, s.retry);
+    if (found.match) return found.match.arn;
+    content ??= await codeSource(zip, s);
     try {
       const out = await s.lambda.send(new PublishLayerVersionCommand({
         LayerName: layer.name,

@@ -57,10 +57,11 @@ export function layerDescription(codeSha256: string): string {
 
 /**
  * An existing version of `layerName` with this CodeSha256. ListLayerVersions does not return the
- * hash, so candidates are confirmed with GetLayerVersion: versions we described first, then the
- * rest newest first, stopping at the first match.
+ * hash, so candidates are confirmed with GetLayerVersion: versions the functions use now first (so
+ * a re-run keeps them even when an older deploy left two versions with the same bytes), then
+ * versions we described, then the rest newest first, stopping at the first match.
  */
-export async function findLayerVersion(lambda: LambdaClient, layerName: string, codeSha256: string, retry: RetryPolicy): Promise<CurrentLayer> {
+export async function findLayerVersion(lambda: LambdaClient, layerName: string, codeSha256: string, retry: RetryPolicy, inUse: ReadonlySet<string> = new Set()): Promise<CurrentLayer> {
   const versions: LayerVersionsListItem[] = [];
   let marker: string | undefined;
   do {
@@ -69,7 +70,8 @@ export async function findLayerVersion(lambda: LambdaClient, layerName: string, 
     marker = page?.NextMarker;
   } while (marker);
   const described = layerDescription(codeSha256);
-  const ordered = [...versions.filter((v) => v.Description === described), ...versions.filter((v) => v.Description !== described)];
+  const rank = (v: LayerVersionsListItem) => (inUse.has(v.LayerVersionArn ?? '') ? 0 : v.Description === described ? 1 : 2);
+  const ordered = versions.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i).map(({ v }) => v);
   for (const v of ordered) {
     if (v.Version === undefined || !v.LayerVersionArn) continue;
     const got = await withRetry(() => orNull(lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: v.Version }))), retry);

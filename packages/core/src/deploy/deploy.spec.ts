@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
+import { GetLayerVersionCommand, LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaApi, startLambdaApi } from '../../../../tools/lambda-api/server.mjs';
@@ -108,6 +109,33 @@ describe('layers', () => {
     expect(result.layers[0]).toMatchObject({ action: 'reuse', arn: layerArn });
     expect(api.counts.PublishLayerVersion ?? 0).toBe(0);
     expect(fnState('layer-user-2').config.Layers.map((l: { Arn: string }) => l.Arn)).toEqual([layerArn]);
+  });
+
+  it('two deploys at once that share a new layer publish it once (the publish lock), and both use that version', async () => {
+    const dir = path.join(root, 'layer-race');
+    await writeLayerArtifact(dir, 'race-deps', { 'nodejs/node_modules/race/index.js': 'module.exports = "race";' });
+    const users = await Promise.all(['race-user-1', 'race-user-2'].map((n) => artifact(n, n, 'exports.handler = async () => require("race");', { layers: ['race-deps'] })));
+    api.resetCounts();
+    const results = await Promise.all(users.map((u) => deployFunctions([{ artifactDir: u.dir, role: ROLE, layerArtifactDirs: { 'race-deps': dir } }], opts())));
+    for (const r of results) expect(r.ok, r.report).toBe(true);
+    // Both planned "publish" (neither saw a version); the second found the first one's under the lock.
+    expect(results.map((r) => r.plan.layers[0].action)).toEqual(['publish', 'publish']);
+    expect(api.counts.PublishLayerVersion).toBe(1);
+    const arns = ['race-user-1', 'race-user-2'].map((n) => fnState(n).config.Layers.map((l: { Arn: string }) => l.Arn));
+    expect(arns[0]).toEqual(arns[1]);
+  });
+
+  it('a re-run keeps the layer version a function uses when another version has the same bytes', async () => {
+    const lambda = new LambdaClient({ endpoint: api.endpoint, region: 'us-east-1' });
+    const zip = await fsp.readFile(path.join(layerDir, 'layer.zip'));
+    const { Description } = await lambda.send(new GetLayerVersionCommand({ LayerName: 'shared-deps', VersionNumber: Number(layerArn.split(':').pop()) }));
+    const dup = await lambda.send(new PublishLayerVersionCommand({ LayerName: 'shared-deps', Description, Content: { ZipFile: zip }, CompatibleRuntimes: ['nodejs22.x'] }));
+    expect(dup.LayerVersionArn).not.toBe(layerArn);
+    const a = await artifact('layer-user-2', 'layer-user-2', 'exports.handler = async () => 2;', { layers: ['shared-deps'] });
+    api.resetCounts();
+    const result = await deployFunctions([{ artifactDir: a.dir, role: ROLE, layerArtifactDirs: { 'shared-deps': layerDir } }], opts());
+    expect(result.layers[0]).toMatchObject({ action: 'reuse', arn: layerArn });
+    expect(api.writeCalls(), JSON.stringify(api.counts)).toBe(0);
   });
 });
 

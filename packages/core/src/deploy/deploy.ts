@@ -90,8 +90,9 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const currentFunctions = Object.fromEntries(await mapLimit(loaded, concurrency, async (l) =>
     [l.desired.functionName, await readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry)] as const));
+  const inUse = new Set(Object.values(currentFunctions).flatMap((c) => c.latest?.layers ?? []));
   const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
-    [l.name, await findLayerVersion(lambda, l.name, l.codeSha256, retry)] as const));
+    [l.name, await findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse)] as const));
   const plan = planDeploy({ functions: loaded.map((l) => l.desired), layers: desiredLayers, current: { functions: currentFunctions, layers: currentLayers } });
   for (const f of plan.functions) {
     if (f.steps.includes('create') && !loaded.find((l) => l.desired.functionName === f.functionName)?.desired.role) {
@@ -107,7 +108,7 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   }
 
   const settings: ApplySettings = {
-    lambda, retry, log, directUploadLimitBytes, s3Bucket: options.s3Bucket, s3KeyPrefix: options.s3KeyPrefix,
+    lambda, retry, log, directUploadLimitBytes, target: [options.endpoint, options.region ?? process.env.AWS_REGION, options.profile].join('|'), s3Bucket: options.s3Bucket, s3KeyPrefix: options.s3KeyPrefix,
     s3: () => (s3 ??= factory.s3({ ...clientConfig, maxAttempts: retry.maxRetries + 1 })),
     waiter: { minDelaySeconds: options.waiter?.minDelaySeconds ?? 1, maxWaitSeconds: options.waiter?.maxWaitSeconds ?? 600 },
   };

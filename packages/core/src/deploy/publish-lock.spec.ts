@@ -1,0 +1,44 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/workspace';
+import { withPublishLock } from './publish-lock';
+
+describe('withPublishLock', () => {
+  it('runs one holder at a time for the same layer and bytes', async () => {
+    const dir = await tempDir('lock');
+    const events: string[] = [];
+    const hold = (id: string) => withPublishLock('t', 'deps', 'sha', async () => {
+      events.push(`${id} in`);
+      await new Promise((r) => setTimeout(r, 50));
+      events.push(`${id} out`);
+    }, { dir, pollMs: 5 });
+    await Promise.all([hold('a'), hold('b')]);
+    expect(events).toEqual(['a in', 'a out', 'b in', 'b out']);
+    expect(await fsp.readdir(dir)).toEqual([]);
+  });
+
+  it('does not serialise different layers', async () => {
+    const dir = await tempDir('lock');
+    const events: string[] = [];
+    const hold = (name: string) => withPublishLock('t', name, 'sha', async () => {
+      events.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 50));
+      events.push(`${name} out`);
+    }, { dir, pollMs: 5 });
+    await Promise.all([hold('a'), hold('b')]);
+    expect(events.slice(0, 2)).toEqual(['a in', 'b in']);
+  });
+
+  it('takes over a lock left by a killed process once it is stale, and says what to do when a live one never ends', async () => {
+    const dir = await tempDir('lock');
+    await withPublishLock('t', 'deps', 'sha', async () => {
+      const [held] = await fsp.readdir(dir);
+      await expect(withPublishLock('t', 'deps', 'sha', async () => 1, { dir, waitMs: 30, pollMs: 5 }))
+        .rejects.toThrow(/another deploy on this machine[\s\S]*delete the lock folder/);
+      const old = new Date(Date.now() - 60_000);
+      await fsp.utimes(path.join(dir, held), old, old);
+      expect(await withPublishLock('t', 'deps', 'sha', async () => 'taken over', { dir, staleMs: 10_000, pollMs: 5 })).toBe('taken over');
+    }, { dir });
+  });
+});
