@@ -37,13 +37,19 @@ function formatMessage(where: string, title: string, details: readonly string[],
 
 /** Runs one pipeline step; known errors pass through, the rest are wrapped with the step name. */
 export async function atStep<T>(where: string, fn: () => Promise<T> | T): Promise<T> {
+  const started = STEP_TIMINGS ? performance.now() : 0;
   try {
     return await fn();
   } catch (err) {
     if (err instanceof LambdaPackageError || err instanceof UnexpectedStepError) throw err;
     throw new UnexpectedStepError(where, err);
+  } finally {
+    if (STEP_TIMINGS) process.stderr.write(`nx-lambda timing: ${where} ${(performance.now() - started).toFixed(1)} ms\n`);
   }
 }
+
+/** `NX_LAMBDA_TIMINGS=1` prints how long each step took (to stderr): where a slow package spends its time. */
+const STEP_TIMINGS = process.env.NX_LAMBDA_TIMINGS === '1';
 
 export function isKnownError(err: unknown): err is LambdaPackageError {
   return err instanceof LambdaPackageError;

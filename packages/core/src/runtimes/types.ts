@@ -126,4 +126,10 @@ export interface RuntimeStrategy {
    * resolve's sizes are already what a layer holds.
    */
   layerFromFunctionBuilds?: boolean;
+  /**
+   * Stops helper processes the strategy keeps between builds (esbuild's service). A batch of
+   * builds in one process calls it at the end, so the process exits at once with nothing left
+   * behind; the next build starts them again.
+   */
+  dispose?(): Promise<void>;
 }

@@ -78,6 +78,25 @@ function requireFromLayers(names: readonly string[]): esbuild.Plugin {
   };
 }
 
+/**
+ * Stops esbuild's service process and waits until it is gone; the next bundle starts a new one.
+ * esbuild only signals it: a process that exits right after would leave it to init, and a
+ * caller that waits for our process tree (Nx's batch runner) would wait for its grace period.
+ */
+export async function stopBundler(): Promise<void> {
+  const before = await childPids();
+  await esbuild.stop();
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && (await childPids()).some((pid) => before.includes(pid))) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Our live child processes (Linux /proc); elsewhere none are known and nothing is waited for. */
+async function childPids(): Promise<number[]> {
+  const tasks = await fsp.readdir('/proc/self/task').catch(() => [] as string[]);
+  const lists = await Promise.all(tasks.map((t) => fsp.readFile(`/proc/self/task/${t}/children`, 'utf8').catch(() => '')));
+  return lists.join(' ').split(/\s+/).filter(Boolean).map(Number);
+}
+
 function formatMessage(m: esbuild.Message): string {
   const at = m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : '';
   return `${at}${m.text}`;

@@ -5,6 +5,7 @@ import { LambdaPackageError } from '../../errors';
 import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
 import { dependencyKey } from '../types';
 import { analyse, NodeAnalysis } from './analyse';
+import { stopBundler } from './esbuild';
 import { LOCKFILE, lockClosure, packageNameOfKey, readWorkspaceLock } from './lockfile';
 import { annotatedCommonJsExports, externalImports } from './metafile';
 import { installLocked, InstalledPackage, npmPlatform, npmVersion } from './npm';
@@ -56,6 +57,8 @@ export const NodeStrategy: RuntimeStrategy = {
       notes: buildNotes(analysis, installed),
     };
   },
+
+  dispose: stopBundler,
 
   async checkHandler(ctx, tree) {
     const analysis = shipped.get(ctx);

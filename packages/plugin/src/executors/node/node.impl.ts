@@ -1,8 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { runPackageExecutor } from '../shared/run-package';
+import { packageBatchExecutor, PackageExecutorSpec, runPackageExecutor } from '../shared/run-package';
 import { NodeExecutorOptions, normalizeNodeOptions } from './lib/normalize-options';
+
+const spec: PackageExecutorSpec<NodeExecutorOptions> = { family: 'node', normalizeRuntimeOptions: (o, loc) => ({ ...normalizeNodeOptions(o, loc) }) };
 
 /** `@nx-lambda/plugin:node`: bundles a Node.js function with esbuild into function.zip. */
 export default async function nodeExecutor(options: NodeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean; zipPath?: string }> {
-  return runPackageExecutor({ family: 'node', normalizeRuntimeOptions: (o: NodeExecutorOptions, loc) => ({ ...normalizeNodeOptions(o, loc) }) }, options, context);
+  return runPackageExecutor(spec, options, context);
 }
+
+/** Batch mode: `nx run-many -t package` packages every Node.js function in one process. */
+export const batch = packageBatchExecutor(spec);

@@ -1,13 +1,27 @@
-import type { ExecutorContext } from '@nx/devkit';
-import { formatBytes, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { formatBytes, isKnownError, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation } from './package-options';
 import { failOnKnownError } from './known-failure';
+import { runBatch, TaskOutput } from './batch';
 
 export interface PackageExecutorSpec<O extends CommonPackageOptions> {
   family: RuntimeFamily;
   /** The runtime's own normalizeOptions: pure, returns the runtime-specific part. */
   normalizeRuntimeOptions(options: O, loc: ProjectLocation): Record<string, unknown>;
+}
+
+/** Packages one function; every line for people goes through `out`. */
+async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
+  const loc = projectLocation(context);
+  const runtimeOptions = spec.normalizeRuntimeOptions(options, loc);
+  const layers = await loadLayerAssignments(loc, options.layers ?? [], context);
+  const request = normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
+  const result = await packageFunction(strategyFor(spec.family), request, { log: out.log });
+  const m = result.manifest;
+  out.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
+  for (const w of m.warnings) out.warn(`  warning: ${w}`);
+  return { success: true, zipPath: result.zipPath };
 }
 
 /** Shared body of the seven runtime executors: thin, the work lives in @nx-lambda/core. */
@@ -16,15 +30,29 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
   options: O,
   context: ExecutorContext,
 ): Promise<{ success: boolean; zipPath?: string }> {
-  const loc = projectLocation(context);
-  const runtimeOptions = spec.normalizeRuntimeOptions(options, loc);
-  const layers = await loadLayerAssignments(loc, options.layers ?? [], context);
-  const request = normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
-  return failOnKnownError(async () => {
-    const result = await packageFunction(strategyFor(spec.family), request, { log: (m) => console.log(m) });
-    const m = result.manifest;
-    console.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
-    for (const w of m.warnings) console.warn(`  warning: ${w}`);
-    return { success: true, zipPath: result.zipPath };
-  });
+  return failOnKnownError(() => packageOne(spec, options, context, { log: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) }));
+}
+
+/**
+ * The same executor for many functions in one process (Nx batch mode, `preferBatch` in
+ * executors.json): Nx, the plugin and the toolchain load once instead of once per function.
+ * A known failure fails its own task only; each task's output is its own.
+ */
+export function packageBatchExecutor<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>) {
+  return async function* packageBatch(taskGraph: TaskGraph, inputs: Record<string, O>, _overrides: O, context: ExecutorContext) {
+    try {
+      yield* runBatch(taskGraph, context, async (task, taskContext, out) => {
+        try {
+          await packageOne(spec, inputs[task.id], taskContext, out);
+          return true;
+        } catch (err) {
+          if (!isKnownError(err)) throw err;
+          out.error(err.message);
+          return false;
+        }
+      });
+    } finally {
+      await strategyFor(spec.family).dispose?.();
+    }
+  };
 }
