@@ -3,7 +3,11 @@ import * as path from 'node:path';
 
 export default defineConfig({
   resolve: {
-    alias: { '@nx-lambda/core': path.resolve(__dirname, 'packages/core/src/index.ts') },
+    alias: [
+      // The plugin's graph code imports one module of core's build output directly (see graph/marker.ts).
+      { find: /^@nx-lambda\/core\/dist\/(.*)$/, replacement: path.resolve(__dirname, 'packages/core/src/$1') },
+      { find: /^@nx-lambda\/core$/, replacement: path.resolve(__dirname, 'packages/core/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.spec.ts', 'tools/**/*.spec.ts', 'e2e/**/*.spec.ts'],

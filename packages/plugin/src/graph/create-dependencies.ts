@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
+
+/** DependencyType.static without loading @nx/devkit (the graph runs on every Nx command). */
+const STATIC = 'static' as DependencyType.static;
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { familyOf, FUNCTION_MARKER, readFunctionMarker } from './marker';
 import {
@@ -58,7 +61,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     const key = `${source.name}->${target.name}`;
     if (seen.has(key)) return;
     seen.add(key);
-    deps.push({ source: source.name, target: target.name, type: DependencyType.static, sourceFile });
+    deps.push({ source: source.name, target: target.name, type: STATIC, sourceFile });
   };
 
   const mavenByCoordinates = new Map<string, ProjectInfo>();
@@ -127,13 +130,13 @@ function layerEdges(ws: string, projects: readonly ProjectInfo[]): RawProjectGra
     // Layers named in lambda.json (runtime layers too) are dependencies whatever their kind.
     for (const named of fn.layers ?? []) {
       const target = projects.find((q) => q.name === named);
-      if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: DependencyType.static, sourceFile: rel });
+      if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: STATIC, sourceFile: rel });
     }
     for (const { project, marker } of layers) {
       const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? 'x86_64');
       const named = fn.layers?.includes(project.name) ?? false;
       if (named || (marker.family === family && sameArch && inLayerScope(marker.functions, p.name, p.tags))) {
-        out.push({ source: p.name, target: project.name, type: DependencyType.static, sourceFile: rel });
+        out.push({ source: p.name, target: project.name, type: STATIC, sourceFile: rel });
       }
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../core/src/test-support/workspace';
-import { functionNode, layerNode, normalizePluginOptions } from './create-nodes';
+import { AggregateCreateNodesError, type CreateNodesContext } from '@nx/devkit';
+import { createNodes, functionNode, layerNode, normalizePluginOptions } from './create-nodes';
 
 describe('functionNode', () => {
   it('infers package, deploy and invoke targets from lambda.json', async () => {
@@ -52,6 +53,19 @@ describe('functionNode', () => {
     expect(() => functionNode('b/lambda.json', opts, ws)).toThrow(/runtime "cobol1.0".*\n.*nodejs22.x/);
     expect(() => functionNode('c/lambda.json', opts, ws)).toThrow(/Add "family"/);
     expect(() => functionNode('d/lambda.json', opts, ws)).toThrow(/d\/lambda.json is not valid JSON/);
+  });
+
+  it('createNodes reports every bad marker together to Nx and still makes projects of the good ones', async () => {
+    const ws = await tempDir('nodes', {
+      'good/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'src/handler.handler' }),
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),
+    });
+    const context = { workspaceRoot: ws, nxJsonConfiguration: {} } as CreateNodesContext;
+    const err = await Promise.resolve(createNodes[1](['good/lambda.json', 'bad/lambda.json'], {}, context)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AggregateCreateNodesError);
+    const aggregate = err as AggregateCreateNodesError;
+    expect(aggregate.errors.map(([file, e]) => [file, /has no "handler"/.test(String(e))])).toEqual([['bad/lambda.json', true]]);
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['good/lambda.json']);
   });
 
   it('makes a layer project from lambda-layer.json and refuses families that compile dependencies in', async () => {

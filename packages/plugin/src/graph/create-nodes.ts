@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createNodesFromFiles, type CreateNodes, type CreateNodesResult, type TargetConfiguration } from '@nx/devkit';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 
@@ -122,15 +122,30 @@ export function layerNode(markerPath: string, options: NormalizedPluginOptions, 
 /** Both markers in one glob; each file decides which kind of project it makes. */
 export const createNodes: CreateNodes<NxLambdaPluginOptions> = [
   `**/{${FUNCTION_MARKER},${LAYER_MARKER}}`,
-  (files, options, context) =>
-    createNodesFromFiles(
-      (file, opts) => {
-        const normalized = normalizePluginOptions(opts);
-        return path.posix.basename(file) === LAYER_MARKER ? layerNode(file, normalized, context.workspaceRoot) : functionNode(file, normalized, context.workspaceRoot);
-      },
-      files, options ?? {}, context,
-    ),
+  (files, options, context) => nodesFromMarkers(files, normalizePluginOptions(options ?? {}), context),
 ];
+
+/**
+ * What @nx/devkit's createNodesFromFiles does, without loading @nx/devkit on every graph
+ * computation: one result per marker, and the markers that failed reported together (Nx's
+ * AggregateCreateNodesError, loaded only then) while the others still become projects.
+ */
+async function nodesFromMarkers(files: readonly string[], options: NormalizedPluginOptions, context: CreateNodesContext): Promise<[string, CreateNodesResult][]> {
+  const results: [string, CreateNodesResult][] = [];
+  const errors: [string, Error][] = [];
+  for (const file of files) {
+    try {
+      results.push([file, path.posix.basename(file) === LAYER_MARKER ? layerNode(file, options, context.workspaceRoot) : functionNode(file, options, context.workspaceRoot)]);
+    } catch (err) {
+      errors.push([file, err as Error]);
+    }
+  }
+  if (errors.length) {
+    const { AggregateCreateNodesError } = await import('@nx/devkit');
+    throw new AggregateCreateNodesError(errors, results);
+  }
+  return results;
+}
 
 /** Nx 22 reads `createNodesV2`; Nx 23+ prefers `createNodes`. Same tuple under both names. */
 export const createNodesV2 = createNodes;

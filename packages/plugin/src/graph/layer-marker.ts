@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RuntimeFamily } from '@nx-lambda/core';
+import type { RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 
 /** `lambda-layer.json` in a layer project's root: its scope. */
 export interface LayerMarker {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RUNTIME_FAMILIES, RuntimeFamily } from '@nx-lambda/core';
+// The one module of core the graph needs: constants only, so computing the graph does not load the engine.
+import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
 export interface FunctionMarker {
