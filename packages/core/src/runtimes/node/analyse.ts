@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import type { BuildContext, ResolvedDependency } from '../types';
+import type { BuildContext, FunctionBuildRequest, ResolvedDependency } from '../types';
 import { dependencyKey } from '../types';
 import { findEntry, EntryPoint } from './entry';
-import { bundle, BundleOutcome } from './esbuild';
+import { bundle, BundleJob, BundleOutcome } from './esbuild';
 import { findInLock, LOCKFILE, lockClosure, LockedPackage, matchesPlatform, platformKey, readWorkspaceLock, WorkspaceLock } from './lockfile';
 import { BundledPackage, bundledPackages, nativeAddonMarker, readPackageJson } from './metafile';
 import { npmPlatform } from './npm';
@@ -86,24 +86,30 @@ async function owningPackage(file: string, workspaceRoot: string): Promise<strin
   return path.relative(workspaceRoot, file);
 }
 
+/** What esbuild is asked to bundle for a function: `prepareBatch` and analyse must agree on it. */
+export async function bundleJobOf(request: FunctionBuildRequest, fromLayers: readonly string[]): Promise<BundleJob> {
+  const options = nodeOptionsOf(request);
+  const entry = await findEntry(request);
+  const externals = [
+    ...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']),
+    ...options.external,
+    ...options.nodeModules.flatMap(packagePatterns),
+  ];
+  return { request, entry, options, externals: [...new Set(externals)], fromLayers };
+}
+
 /**
  * Bundles once (in memory) and reads what the bundle holds: the step both resolve (what the
  * layer planner sees) and build (what ships) start from. `provided` packages become externals.
  */
 export async function analyse(ctx: BuildContext, provided: readonly ResolvedDependency[]): Promise<NodeAnalysis> {
   const { request } = ctx;
-  const options = nodeOptionsOf(request);
-  const entry = await findEntry(request);
-  const lock = await readWorkspaceLock(request.workspaceRoot);
   const providedNames = new Set(provided.map((d) => d.name));
+  const job = await bundleJobOf(request, [...providedNames].sort());
+  const { options, entry, externals, fromLayers } = job;
+  const lock = await readWorkspaceLock(request.workspaceRoot);
   const allRoots = lockedRoots(ctx, lock, options.nodeModules);
-  const externals = [
-    ...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']),
-    ...options.external,
-    ...options.nodeModules.flatMap(packagePatterns),
-  ];
-  const fromLayers = [...providedNames].sort();
-  const outcome = await bundle(request, entry, options, [...new Set(externals)], fromLayers);
+  const outcome = await bundle(request, entry, options, externals, fromLayers);
   if (outcome.nativeImports.length) {
     const first = outcome.nativeImports[0];
     const owner = await owningPackage(first.importer, request.workspaceRoot);

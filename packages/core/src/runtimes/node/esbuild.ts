@@ -84,6 +84,7 @@ function requireFromLayers(names: readonly string[]): esbuild.Plugin {
  * caller that waits for our process tree (Nx's batch runner) would wait for its grace period.
  */
 export async function stopBundler(): Promise<void> {
+  prebundled.clear();
   const before = await childPids();
   await esbuild.stop();
   const deadline = Date.now() + 2000;
@@ -102,50 +103,142 @@ function formatMessage(m: esbuild.Message): string {
   return `${at}${m.text}`;
 }
 
-/** Bundles the entry in memory with esbuild's JS API; esbuild's own errors become LambdaPackageErrors. */
-export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: NodeBuildOptions, externals: readonly string[], fromLayers: readonly string[] = []): Promise<BundleOutcome> {
+/** One function's bundle as esbuild is asked for it; `prebundle` builds many of these in one run. */
+export interface BundleJob {
+  request: FunctionBuildRequest;
+  entry: EntryPoint;
+  options: NodeBuildOptions;
+  externals: readonly string[];
+  fromLayers: readonly string[];
+}
+
+/** The esbuild options of a job except its entry and output folder: jobs with equal options share one run. */
+async function sharedOptions(job: BundleJob, nativeImports: NativeImport[]): Promise<esbuild.BuildOptions & { metafile: true; write: false }> {
+  const { request, options, externals, fromLayers } = job;
   const esm = options.format === 'esm';
   // CommonJS output requires externals, which already honours NODE_PATH; ESM needs the shims.
   const layerShims = esm && fromLayers.length ? [requireFromLayers(fromLayers)] : [];
   const external = esm ? externals.filter((e) => !fromLayers.some((n) => e === n || e === `${n}/*`)) : [...externals, ...fromLayers.flatMap((n) => [n, `${n}/*`])];
-  const outdir = path.posix.join(request.projectRoot, VIRTUAL_OUTDIR);
-  const nativeImports: NativeImport[] = [];
   const tsconfig = await tsconfigFor(request, options);
+  return {
+    absWorkingDir: request.workspaceRoot,
+    bundle: true,
+    platform: 'node',
+    target: esbuildTarget(request.runtime),
+    format: options.format,
+    ...(esm ? { outExtension: { '.js': '.mjs' }, banner: { js: ESM_REQUIRE_BANNER } } : {}),
+    mainFields: esm ? ['module', 'main'] : ['main', 'module'],
+    external,
+    minify: options.minify,
+    sourcemap: options.sourcemap === 'external' ? 'external' : options.sourcemap ? 'linked' : false,
+    ...(tsconfig ? { tsconfig } : {}),
+    charset: 'utf8',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+    plugins: [...layerShims, nativeAddonRecorder(nativeImports)],
+  };
+}
+
+/** Where a job's bundle is written (virtually), relative to the workspace root. */
+const outdirOf = (job: BundleJob) => path.posix.join(job.request.projectRoot, VIRTUAL_OUTDIR);
+
+/** Bundles the entry in memory with esbuild's JS API; esbuild's own errors become LambdaPackageErrors. */
+export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: NodeBuildOptions, externals: readonly string[], fromLayers: readonly string[] = []): Promise<BundleOutcome> {
+  const job: BundleJob = { request, entry, options, externals, fromLayers };
+  const prepared = takePrebundled(job);
+  if (prepared) return prepared;
+  const nativeImports: NativeImport[] = [];
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
-    result = await esbuild.build({
-      absWorkingDir: request.workspaceRoot,
-      entryPoints: [{ in: entry.file, out: 'index' }],
-      outdir,
-      bundle: true,
-      platform: 'node',
-      target: esbuildTarget(request.runtime),
-      format: options.format,
-      ...(esm ? { outExtension: { '.js': '.mjs' }, banner: { js: ESM_REQUIRE_BANNER } } : {}),
-      mainFields: esm ? ['module', 'main'] : ['main', 'module'],
-      external,
-      minify: options.minify,
-      sourcemap: options.sourcemap === 'external' ? 'external' : options.sourcemap ? 'linked' : false,
-      ...(tsconfig ? { tsconfig } : {}),
-      charset: 'utf8',
-      metafile: true,
-      write: false,
-      logLevel: 'silent',
-      plugins: [...layerShims, nativeAddonRecorder(nativeImports)],
-    });
+    result = await esbuild.build({ ...(await sharedOptions(job, nativeImports)), entryPoints: [{ in: entry.file, out: 'index' }], outdir: outdirOf(job) });
   } catch (err) {
     throw bundleError(request, entry, err);
   }
-  const outdirAbs = path.join(request.workspaceRoot, outdir);
-  const files = result.outputFiles
+  return outcomeOf(job, result.outputFiles, result.metafile, nativeImports, result.warnings.map((w) => ({ text: formatMessage(w), file: w.location?.file })));
+}
+
+function outcomeOf(job: BundleJob, outputFiles: readonly esbuild.OutputFile[], metafile: esbuild.Metafile, nativeImports: NativeImport[], warnings: { text: string }[]): BundleOutcome {
+  const { request, options } = job;
+  const outdirAbs = path.join(request.workspaceRoot, outdirOf(job));
+  const files = outputFiles
     .map((f) => ({ name: path.relative(outdirAbs, f.path).split(path.sep).join('/'), contents: f.contents }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const outputKey = path.posix.join(outdir, bundleFileName(options.format));
-  if (!result.metafile.outputs[outputKey]) {
+  const outputKey = path.posix.join(outdirOf(job), bundleFileName(options.format));
+  if (!metafile.outputs[outputKey]) {
     throw new LambdaPackageError('node:bundle', `${request.projectName}: esbuild wrote no ${bundleFileName(options.format)}`,
-      Object.keys(result.metafile.outputs).map((k) => `output: ${k}`));
+      Object.keys(metafile.outputs).map((k) => `output: ${k}`));
   }
-  return { files, metafile: result.metafile, outputKey, nativeImports, warnings: result.warnings.map(formatMessage) };
+  return { files, metafile, outputKey, nativeImports, warnings: warnings.map((w) => w.text) };
+}
+
+/** Bundles prepared by `prebundle`, by job; each is taken once. */
+const prebundled = new Map<string, BundleOutcome>();
+
+function jobKey(job: BundleJob): string {
+  return JSON.stringify([job.request.workspaceRoot, job.request.projectRoot, job.request.runtime, job.entry.file, job.options, job.externals, job.fromLayers]);
+}
+
+function takePrebundled(job: BundleJob): BundleOutcome | undefined {
+  const key = jobKey(job);
+  const found = prebundled.get(key);
+  prebundled.delete(key);
+  return found;
+}
+
+/**
+ * Bundles many functions with one esbuild run per group of equal options: the packages they share
+ * are read and parsed once. Each function's files and metafile are exactly those of its own build
+ * (without code splitting esbuild links every entry on its own; the tests compare the bytes).
+ * A group that fails is dropped: its functions bundle alone and report their own errors.
+ * Returns how many functions were prepared.
+ */
+export async function prebundle(jobs: readonly BundleJob[]): Promise<number> {
+  prebundled.clear();
+  const groups = new Map<string, BundleJob[]>();
+  for (const job of jobs) {
+    const key = JSON.stringify(await sharedOptions(job, []), (k, v) => (k === 'plugins' ? undefined : v)) + JSON.stringify(job.fromLayers);
+    groups.set(key, [...(groups.get(key) ?? []), job]);
+  }
+  const sizes = await Promise.all([...groups.values()].filter((g) => g.length > 1).map(async (group): Promise<number> => {
+    const nativeImports: NativeImport[] = [];
+    let result: esbuild.BuildResult<{ metafile: true; write: false }>;
+    try {
+      result = await esbuild.build({
+        ...(await sharedOptions(group[0], nativeImports)),
+        entryPoints: group.map((job) => ({ in: job.entry.file, out: path.posix.join(outdirOf(job), 'index') })),
+        outdir: '.',
+      });
+    } catch {
+      return 0;
+    }
+    for (const job of group) {
+      const own = splitMetafile(result.metafile, job.entry.file, outdirOf(job));
+      const mine = (file: string | undefined) => file === undefined || own.inputs[file] !== undefined;
+      const outdirAbs = path.join(job.request.workspaceRoot, outdirOf(job)) + path.sep;
+      prebundled.set(jobKey(job), outcomeOf(job,
+        result.outputFiles.filter((f) => f.path.startsWith(outdirAbs)),
+        own,
+        nativeImports.filter((n) => mine(path.relative(job.request.workspaceRoot, n.importer).split(path.sep).join('/'))),
+        result.warnings.filter((w) => mine(w.location?.file)).map((w) => ({ text: formatMessage(w) }))));
+    }
+    return group.length;
+  }));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** One entry's part of a shared run's metafile: the inputs reachable from it and its own outputs. */
+function splitMetafile(metafile: esbuild.Metafile, entryFile: string, outdir: string): esbuild.Metafile {
+  const inputs: esbuild.Metafile['inputs'] = {};
+  const queue = [entryFile];
+  while (queue.length) {
+    const file = queue.pop() as string;
+    if (inputs[file] || !metafile.inputs[file]) continue;
+    inputs[file] = metafile.inputs[file];
+    for (const imp of metafile.inputs[file].imports) if (!imp.external) queue.push(imp.path);
+  }
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([key]) => key.startsWith(`${outdir}/`)));
+  return { inputs: Object.fromEntries(Object.keys(metafile.inputs).filter((k) => inputs[k]).map((k) => [k, inputs[k]])), outputs };
 }
 
 function bundleError(request: FunctionBuildRequest, entry: EntryPoint, err: unknown): Error {

@@ -4,8 +4,8 @@ import { version as esbuildVersion } from 'esbuild';
 import { LambdaPackageError } from '../../errors';
 import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
 import { dependencyKey } from '../types';
-import { analyse, NodeAnalysis } from './analyse';
-import { stopBundler } from './esbuild';
+import { analyse, bundleJobOf, NodeAnalysis } from './analyse';
+import { prebundle, stopBundler } from './esbuild';
 import { LOCKFILE, lockClosure, packageNameOfKey, readWorkspaceLock } from './lockfile';
 import { annotatedCommonJsExports, externalImports } from './metafile';
 import { installLocked, InstalledPackage, npmPlatform, npmVersion } from './npm';
@@ -59,6 +59,11 @@ export const NodeStrategy: RuntimeStrategy = {
   },
 
   dispose: stopBundler,
+
+  async prepareBatch(requests) {
+    const jobs = await Promise.all(requests.map((r) => bundleJobOf(r, []).catch(() => undefined)));
+    await prebundle(jobs.filter((j) => j !== undefined));
+  },
 
   async checkHandler(ctx, tree) {
     const analysis = shipped.get(ctx);

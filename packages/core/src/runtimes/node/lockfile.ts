@@ -39,8 +39,21 @@ export interface NpmPlatform {
 export const LOCKFILE = 'package-lock.json';
 
 /** Reads the workspace's package-lock.json; undefined when there is none. */
+/** Parsed lockfiles by path, size and mtime: a batch of functions in one workspace parses it once. */
+const parsedLocks = new Map<string, { stamp: string; lock: WorkspaceLock }>();
+
 export async function readWorkspaceLock(workspaceRoot: string): Promise<WorkspaceLock | undefined> {
   const file = path.join(workspaceRoot, LOCKFILE);
+  const stat = await fsp.stat(file).catch(() => undefined);
+  const stamp = stat ? `${stat.size}:${stat.mtimeMs}:${stat.ino}` : '';
+  const known = parsedLocks.get(file);
+  if (known && known.stamp === stamp) return known.lock;
+  const lock = await parseWorkspaceLock(file);
+  if (lock) parsedLocks.set(file, { stamp, lock });
+  return lock;
+}
+
+async function parseWorkspaceLock(file: string): Promise<WorkspaceLock | undefined> {
   const text = await fsp.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;

@@ -65,6 +65,20 @@ export function externalImports(metafile: Metafile): string[] {
 
 /** Why a package cannot be bundled: it builds or ships a native addon. Undefined when none is seen. */
 export async function nativeAddonMarker(packageDir: string): Promise<string | undefined> {
+  // The scan walks the package's folders; a batch bundling the same package for many functions
+  // scans it once (a reinstall rewrites package.json, which changes the key).
+  const stat = await fsp.stat(path.join(packageDir, 'package.json')).catch(() => undefined);
+  const key = `${packageDir}\0${stat?.mtimeMs}:${stat?.size}`;
+  const known = addonMarkers.get(key);
+  if (known) return known.marker;
+  const marker = await scanForNativeAddon(packageDir);
+  addonMarkers.set(key, { marker });
+  return marker;
+}
+
+const addonMarkers = new Map<string, { marker: string | undefined }>();
+
+async function scanForNativeAddon(packageDir: string): Promise<string | undefined> {
   const pkg = await readPackageJson(packageDir);
   if (pkg?.gypfile) return 'package.json has "gypfile": true';
   if (await fsp.stat(path.join(packageDir, 'binding.gyp')).catch(() => undefined)) return 'it has a binding.gyp';

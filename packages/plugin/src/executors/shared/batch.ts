@@ -35,10 +35,7 @@ export async function* runBatch(taskGraph: TaskGraph, context: ExecutorContext, 
     const task = taskGraph.tasks[id];
     const lines: string[] = [];
     const out: TaskOutput = { log: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
-    const taskContext: ExecutorContext = {
-      ...context, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration,
-    };
-    running.set(id, run(task, taskContext, out)
+    running.set(id, run(task, contextForTask(context, task), out)
       .catch((err: unknown) => {
         out.error(`${task.target.project}:${task.target.target} - unexpected error: ${(err as Error)?.stack ?? String(err)}`);
         return false;
@@ -69,6 +66,11 @@ export async function* runBatch(taskGraph: TaskGraph, context: ExecutorContext, 
     done.set(finished.task, finished.result.success);
     yield finished;
   }
+}
+
+/** The batch's context as one task's executor would get it. */
+export function contextForTask(context: ExecutorContext, task: Task): ExecutorContext {
+  return { ...context, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration };
 }
 
 function batchConcurrency(): number {

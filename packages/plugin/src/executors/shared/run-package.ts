@@ -1,9 +1,9 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { formatBytes, isKnownError, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
+import { formatBytes, FunctionBuildRequest, isKnownError, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation } from './package-options';
 import { failOnKnownError } from './known-failure';
-import { runBatch, TaskOutput } from './batch';
+import { contextForTask, runBatch, TaskOutput } from './batch';
 
 export interface PackageExecutorSpec<O extends CommonPackageOptions> {
   family: RuntimeFamily;
@@ -11,12 +11,16 @@ export interface PackageExecutorSpec<O extends CommonPackageOptions> {
   normalizeRuntimeOptions(options: O, loc: ProjectLocation): Record<string, unknown>;
 }
 
-/** Packages one function; every line for people goes through `out`. */
-async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
+async function requestFor<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext): Promise<FunctionBuildRequest> {
   const loc = projectLocation(context);
   const runtimeOptions = spec.normalizeRuntimeOptions(options, loc);
   const layers = await loadLayerAssignments(loc, options.layers ?? [], context);
-  const request = normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
+  return normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
+}
+
+/** Packages one function; every line for people goes through `out`. */
+async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
+  const request = await requestFor(spec, options, context);
   const result = await packageFunction(strategyFor(spec.family), request, { log: out.log });
   const m = result.manifest;
   out.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
@@ -40,7 +44,15 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
  */
 export function packageBatchExecutor<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>) {
   return async function* packageBatch(taskGraph: TaskGraph, inputs: Record<string, O>, _overrides: O, context: ExecutorContext) {
+    const strategy = strategyFor(spec.family);
     try {
+      if (strategy.prepareBatch) {
+        // Tasks that wait on nothing can share work up front; a request that cannot be made here
+        // is left to its task, which reports the error.
+        const ready = Object.values(taskGraph.tasks).filter((t) => !(taskGraph.dependencies[t.id] ?? []).length);
+        const requests = await Promise.all(ready.map((t) => requestFor(spec, inputs[t.id], contextForTask(context, t)).catch(() => undefined)));
+        await strategy.prepareBatch(requests.filter((r) => r !== undefined));
+      }
       yield* runBatch(taskGraph, context, async (task, taskContext, out) => {
         try {
           await packageOne(spec, inputs[task.id], taskContext, out);
@@ -52,7 +64,7 @@ export function packageBatchExecutor<O extends CommonPackageOptions>(spec: Packa
         }
       });
     } finally {
-      await strategyFor(spec.family).dispose?.();
+      await strategy.dispose?.();
     }
   };
 }
