@@ -36,6 +36,13 @@ export interface InvokeRequest {
   architecture?: Architecture;
   /** Where compiled bootstraps (Java, .NET) are cached; per machine by default. */
   cacheDir?: string;
+  /**
+   * What the managed runtime itself supplies, taken from this machine: Lambda's Node.js runtimes
+   * ship AWS SDK v3, so a bundle leaves `@aws-sdk/*` out. Each package (or `@scope`) in `packages`
+   * is linked from the `from` node_modules folder into a node_modules folder above the task root,
+   * where both require and import find it, and nothing else of `from` is visible to the function.
+   */
+  runtimeModules?: { from: string; packages: readonly string[] };
   /** Leave the unzipped task/opt folders for inspection. */
   keepSandbox?: boolean;
   exec?: Exec;
@@ -76,6 +83,7 @@ export async function invokeFunction(request: InvokeRequest): Promise<InvokeResu
   const box = await createSandbox(request.zipPath, request.layerZips ?? []);
   try {
     const warnings = await checkNative(name, box, request.architecture);
+    if (request.runtimeModules) warnings.push(...(await linkRuntimeModules(box, request.runtimeModules)));
     const pathVar = process.env.PATH ?? '';
     const memoryMb = request.memoryMb ?? DEFAULTS.memoryMb;
     const plan = await planLaunch({ family: request.family, runtime: request.runtime, box, memoryMb, cacheDir: request.cacheDir ?? defaultInvokeCacheDir(), exec, pathVar });
@@ -102,6 +110,24 @@ async function checkNative(name: string, box: Sandbox, architecture: Architectur
   }
   const lambdaArch = machine === 'aarch64' ? 'arm64' : 'x86_64';
   return architecture && architecture !== lambdaArch ? [`${name} is packaged for ${architecture}; running it on ${lambdaArch} (it holds no native files)`] : [];
+}
+
+/** Links the runtime-supplied packages beside the task root; a missing one is a warning (the function may not need it). */
+async function linkRuntimeModules(box: Sandbox, modules: NonNullable<InvokeRequest['runtimeModules']>): Promise<string[]> {
+  const missing: string[] = [];
+  for (const pkg of modules.packages) {
+    const from = path.join(modules.from, pkg);
+    if (!(await fsp.stat(from).catch(() => undefined))) {
+      missing.push(pkg);
+      continue;
+    }
+    const to = path.join(box.base, 'node_modules', pkg);
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    await fsp.symlink(from, to, 'dir');
+  }
+  return missing.length
+    ? [`${missing.join(', ')} not found in ${modules.from}: a function that imports ${missing.length > 1 ? 'them' : 'it'} fails locally although Lambda's runtime supplies ${missing.length > 1 ? 'them' : 'it'}; install ${missing.join(' ')} in the workspace`]
+    : [];
 }
 
 function lambdaEnv(request: InvokeRequest, name: string, box: Sandbox, launch: Launch, api: string, memoryMb: number): Record<string, string> {

@@ -69,4 +69,27 @@ exports.callback = (event, context, cb) => setTimeout(() => cb(null, { viaCallba
     const r = await run({ runtime: 'nodejs18.x', handler: 'index.handler', event: { name: 'x' } });
     expect(r.warnings.join('\n')).toMatch(/nodejs18\.x: the local node is \d+, Lambda runs 18/);
   });
+
+  it('supplies the runtime\'s AWS SDK from runtimeModules to require and import, and nothing else of that folder', async () => {
+    const dir = await tempDir('invoke-node-sdk', {
+      'modules/@aws-sdk/client-sqs/package.json': '{"name":"@aws-sdk/client-sqs","main":"index.js"}',
+      'modules/@aws-sdk/client-sqs/index.js': 'exports.SQSClient = class SQSClient {};',
+      'modules/left-pad/package.json': '{"name":"left-pad","main":"index.js"}',
+      'modules/left-pad/index.js': 'module.exports = (s) => s;',
+    });
+    const sdkFn = await zipTree(path.join(dir, 'sdk.zip'), {
+      'index.mjs': `import { SQSClient } from '@aws-sdk/client-sqs';
+export const handler = async () => ({ esm: SQSClient.name, cjs: (await import('./cjs.cjs')).default.name });
+export const other = async () => (await import('left-pad')).default('x');`,
+      'cjs.cjs': `module.exports = require('@aws-sdk/client-sqs').SQSClient;`,
+    });
+    const runtimeModules = { from: path.join(dir, 'modules'), packages: ['@aws-sdk'] };
+    const ok = await run({ zipPath: sdkFn, handler: 'index.handler', runtimeModules });
+    expect(ok.response).toEqual({ esm: 'SQSClient', cjs: 'SQSClient' });
+    const hidden = await run({ zipPath: sdkFn, handler: 'index.other', runtimeModules });
+    expect(hidden.error?.errorMessage).toMatch(/left-pad/);
+    const missing = await run({ zipPath: sdkFn, handler: 'index.handler', runtimeModules: { from: path.join(dir, 'nowhere'), packages: ['@aws-sdk'] } });
+    expect(missing.warnings.join('\n')).toMatch(/@aws-sdk not found in .*nowhere[\s\S]*install @aws-sdk in the workspace/);
+    expect(missing.initError?.errorMessage ?? missing.error?.errorMessage).toMatch(/@aws-sdk\/client-sqs/);
+  });
 });

@@ -8,10 +8,10 @@ import { writeDeterministicZip } from '../../archive/zip-writer';
 import { invokeFunction } from '../../invoke/index';
 import { exec } from '../../exec';
 import { familyCacheDir, packageFunction, PackageResult, withTempDirs } from '../../package/pipeline';
-import { elfMachine, makeRequest } from '../../test-support/workspace';
+import { elfMachine, makeRequest, tempDir } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { NodeStrategy } from './index';
-import { freshWorkspace, invokeZip } from './test-support/fixture-workspace';
+import { freshWorkspace, invokePackaged } from './test-support/fixture-workspace';
 
 const SCENARIOS = ['with-deps', 'cjs', 'aws-sdk', 'node-modules'];
 
@@ -49,8 +49,8 @@ describe('node: TypeScript handler with a workspace library, a path alias and an
     expect(await zipNames(built.zipPath)).toEqual(['index.mjs']);
   });
 
-  it('runs index.handler from the unzipped tree in a child node process', async () => {
-    const out = await invokeZip(built.zipPath, 'index.handler', { name: 'Ada' });
+  it('runs index.handler from the zip (invokeFunction, as nx run <fn>:invoke does)', async () => {
+    const out = await invokePackaged(built, { name: 'Ada' });
     expect(out).toEqual({ message: 'Hello, Ada!', loud: 'ADA', timeoutMs: 120_000 });
   });
 
@@ -91,8 +91,8 @@ describe('node: CommonJS handler packaged as index.js with a source map', () => 
     expect(await zipNames(built.zipPath)).toEqual(['index.js', 'index.js.map']);
   });
 
-  it('runs index.handler with require() from the unzipped tree', async () => {
-    expect(await invokeZip(built.zipPath, 'index.handler', { span: '90s' })).toEqual({ seconds: 90 });
+  it('runs index.handler with require() from the zip', async () => {
+    expect(await invokePackaged(built, { span: '90s' })).toEqual({ seconds: 90 });
   });
 
   it('keeps source-map paths relative and tells to enable source maps', async () => {
@@ -127,16 +127,20 @@ describe('node: @aws-sdk/client-s3 stays external', () => {
   });
 
   it('runs against the SDK the runtime supplies', async () => {
-    const sdk = { 'package.json': '{"name":"@aws-sdk/client-s3","type":"module","main":"index.js"}', 'index.js': 'export class S3Client { constructor(c) { this.c = c; } }' };
-    const runtimeModules = Object.fromEntries(Object.entries(sdk).map(([f, c]) => [`@aws-sdk/client-s3/${f}`, c]));
-    expect(await invokeZip(built.zipPath, 'index.handler', { bucket: 'b1' }, { runtimeModules })).toEqual({ bucket: 'b1', client: 'S3Client' });
+    // A stand-in for the SDK in Lambda's runtime: invoke links it beside the task root, and only it.
+    const runtime = await tempDir('node-runtime-sdk', {
+      'node_modules/@aws-sdk/client-s3/package.json': '{"name":"@aws-sdk/client-s3","type":"module","main":"index.js"}',
+      'node_modules/@aws-sdk/client-s3/index.js': 'export class S3Client { constructor(c) { this.c = c; } }',
+    });
+    expect(await invokePackaged(built, { bucket: 'b1' }, { runtimeModulesFrom: path.join(runtime, 'node_modules') })).toEqual({ bucket: 'b1', client: 'S3Client' });
   });
 });
 
 describe('node: nodeModules package with per-platform binaries, for arm64', () => {
   let built: PackageResult;
+  let ws: string;
   beforeAll(async () => {
-    const ws = await freshWorkspace('arm64', ['node-modules']);
+    ws = await freshWorkspace('arm64', ['node-modules']);
     built = await packageFunction(NodeStrategy, request(ws, 'node-modules', { architecture: 'arm64', options: { nodeModules: ['esbuild'] } }));
   });
 
@@ -159,8 +163,10 @@ describe('node: nodeModules package with per-platform binaries, for arm64', () =
     expect(deps.find((d) => d.name === 'ms')?.reason).toContain('bundled');
   });
 
-  it('runs the handler against the installed package from the unzipped tree', async () => {
-    expect(await invokeZip(built.zipPath, 'index.handler', {})).toEqual({ esbuild: '0.28.2', day: 86_400_000 });
+  it('invoke refuses the arm64 zip on this x86_64 machine, naming the binary; the x86_64 build runs against its installed package', async () => {
+    await expect(invokePackaged(built, {})).rejects.toThrow(/native file\(s\) built for another machine[\s\S]*linux-arm64\/bin\/esbuild/);
+    const x64 = await packageFunction(NodeStrategy, request(ws, 'node-modules', { options: { nodeModules: ['esbuild'] } }));
+    expect(await invokePackaged(x64, {})).toEqual({ esbuild: '0.28.2', day: 86_400_000 });
   });
 });
 
@@ -184,7 +190,7 @@ describe('node: layer-ready', () => {
     });
     const run = await invokeFunction({ zipPath: built.zipPath, layerZips: [layerZip], family: 'node', runtime: 'nodejs22.x', handler: built.manifest.handler, event: { name: 'layer' } });
     expect(run.error ?? run.initError).toBeUndefined();
-    expect(run.response).toEqual(await invokeZip((await packageFunction(NodeStrategy, request(ws, 'with-deps'))).zipPath, 'index.handler', { name: 'layer' }));
+    expect(run.response).toEqual(await invokePackaged(await packageFunction(NodeStrategy, request(ws, 'with-deps')), { name: 'layer' }));
   });
 
   it('buildLayer installs the given packages under nodejs/node_modules', async () => {

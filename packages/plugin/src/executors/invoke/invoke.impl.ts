@@ -33,6 +33,8 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
     const result = await invokeFunction({
       zipPath: path.join(n.artifactDir, FUNCTION_ZIP), layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
       architecture: manifest.architecture, eventJson, timeoutMs: n.timeoutMs, memoryMb: n.memoryMb, env: n.env, functionName: projectName,
+      // Lambda's Node.js runtimes supply AWS SDK v3, which bundles leave out: the workspace's copy stands in for it.
+      ...(manifest.family === 'node' ? { runtimeModules: { from: path.join(context.root, 'node_modules'), packages: ['@aws-sdk'] } } : {}),
     });
     const failed = Boolean(result.error || result.initError);
     (failed ? console.error : console.log)(formatInvocation(result, n.memoryMb));

@@ -3,7 +3,8 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exec } from '../../../exec';
-import { extractZip } from '../../../archive/zip-reader';
+import { invokeFunction } from '../../../invoke/invoke-function';
+import type { PackageResult } from '../../../package/pipeline';
 import { tempDir } from '../../../test-support/workspace';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -44,19 +45,17 @@ export async function freshWorkspace(label: string, scenarios: readonly string[]
   return ws;
 }
 
-/** Unzips a function into an empty folder and runs its handler with `event` in a child node process. */
-export async function invokeZip(zipPath: string, handler: string, event: unknown, opts: { runtimeModules?: Record<string, string> } = {}): Promise<unknown> {
-  const run = await tempDir('node-run');
-  const task = path.join(run, 'task');
-  await extractZip(zipPath, task);
-  // What the Lambda runtime itself supplies (the AWS SDK) sits above the task folder, as on Lambda.
-  for (const [rel, content] of Object.entries(opts.runtimeModules ?? {})) {
-    await fsp.mkdir(path.dirname(path.join(run, 'node_modules', rel)), { recursive: true });
-    await fsp.writeFile(path.join(run, 'node_modules', rel), content);
-  }
-  const { stdout } = await exec({
-    where: 'test:invoke', command: process.execPath, args: [path.join(__dirname, 'run-handler.mjs'), task, handler, JSON.stringify(event)],
-    cwd: run, timeoutMs: 60_000, env: { NODE_PATH: undefined, NODE_OPTIONS: undefined },
+/**
+ * Runs a packaged function the way `nx run <fn>:invoke` does (invokeFunction: unzipped into a
+ * Lambda-like sandbox, our Node.js bootstrap, a loopback Runtime API) and returns its response;
+ * a function error fails the test with the error and the logs.
+ */
+export async function invokePackaged(built: PackageResult, event: unknown, opts: { layerZips?: string[]; runtimeModulesFrom?: string } = {}): Promise<unknown> {
+  const run = await invokeFunction({
+    zipPath: built.zipPath, layerZips: opts.layerZips, family: 'node', runtime: built.manifest.runtime, handler: built.manifest.handler, event,
+    ...(opts.runtimeModulesFrom ? { runtimeModules: { from: opts.runtimeModulesFrom, packages: ['@aws-sdk'] } } : {}),
   });
-  return JSON.parse(stdout);
+  const failure = run.error ?? run.initError;
+  if (failure) throw new Error(`${built.manifest.name} failed: ${JSON.stringify(failure)}\n${run.logs}`);
+  return run.response;
 }
