@@ -4,17 +4,30 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
 import { exec } from '../../exec';
+import { invokeFunction } from '../../invoke/index';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import { BuildContext, dependencyKey, FunctionBuildRequest, ResolvedDependency } from '../types';
 import { JavaStrategy } from './index';
-import { fixtureWorkspace, invokeFromTree, offlineSettings, requireJavaToolchain, SETTINGS_FILE, useFastMavenJvm } from './test-support/maven-workspace';
+import { fixtureWorkspace, offlineSettings, requireJavaToolchain, SETTINGS_FILE, useFastMavenJvm } from './test-support/maven-workspace';
 
 const HANDLER = 'com.example.Handler::handleRequest';
 const FN = 'functions/hello';
 
 function helloRequest(ws: string, over: Partial<FunctionBuildRequest> = {}): FunctionBuildRequest {
   return makeRequest(ws, { family: 'java', runtime: 'java21', handler: HANDLER, projectRoot: FN, options: { settingsFile: SETTINGS_FILE }, ...over });
+}
+
+/**
+ * Invokes the packaged zip as Lambda would, with the runtime and handler its manifest records.
+ * The handlers return a JSON string, which Lambda serialises as a JSON string: parsed twice.
+ */
+async function invokePackaged(result: PackageResult, event: Record<string, string>): Promise<unknown> {
+  const { runtime, handler } = result.manifest;
+  const r = await invokeFunction({ zipPath: result.zipPath, family: 'java', runtime, handler, event, timeoutMs: 60_000, initTimeoutMs: 60_000 });
+  expect(r.error ?? r.initError).toBeUndefined();
+  expect(typeof r.response).toBe('string');
+  return JSON.parse(r.response as string);
 }
 
 async function expectPackageError(request: FunctionBuildRequest): Promise<LambdaPackageError> {
@@ -48,9 +61,9 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
     expect(names.some((n) => n.endsWith('pom.xml') || n.startsWith('META-INF/maven'))).toBe(false);
   });
 
-  it('runs the handler from the unzipped tree with java -cp .:lib/*', async () => {
-    const out = await invokeFromTree(unzipped, HANDLER, { name: 'World' });
-    expect(JSON.parse(out)).toEqual({ banner: true, message: 'Hello, World!' });
+  it('runs the handler from its zip on the local Runtime API, with classes at the root and lib/*.jar on the classpath', async () => {
+    expect(result.manifest.handler).toBe(HANDLER);
+    expect(await invokePackaged(result, { name: 'World' })).toEqual({ banner: true, message: 'Hello, World!' });
   });
 
   it('lists every jar with Maven coordinates, size and location in the manifest', async () => {
@@ -194,7 +207,7 @@ describe('java: the repo\'s example (examples/java-hello, aggregator in a siblin
     const tree = await tempDir('java-example-unzipped');
     await extractZip(r.zipPath, tree);
     expect(await fsp.readdir(path.join(tree, 'lib'))).toEqual(['gson-2.10.jar', 'java-greeting-1.0.0.jar']);
-    expect(JSON.parse(await invokeFromTree(tree, HANDLER, { name: 'Nx' }))).toEqual({ message: 'Hello, Nx!' });
+    expect(await invokePackaged(r, { name: 'Nx' })).toEqual({ message: 'Hello, Nx!' });
   });
 });
 
