@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { ZipReader } from '../../archive/zip-reader';
 import type { PackageResult } from '../../package/pipeline';
-import { elfMachine, tempDir } from '../../test-support/workspace';
-import { invokeHandler, packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
+import { elfMachine } from '../../test-support/workspace';
+import { invokePackaged, packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
 
 async function zipNames(zipPath: string): Promise<string[]> {
   const zip = await ZipReader.open(zipPath);
@@ -83,10 +83,8 @@ describe('python: with-deps (requirements.txt, a workspace library, pure and com
     expect(await fsp.readFile(x86Again.zipPath)).toEqual(await fsp.readFile(x86.zipPath));
   });
 
-  it('runs the handler from the unzipped x86_64 zip in an empty folder', async () => {
-    const dir = await tempDir('py-unzipped');
-    await extractZip(x86.zipPath, dir);
-    expect(await invokeHandler(dir, 'app.handler', { name: 'lambda' })).toEqual({ message: 'HELLO LAMBDA!', pure_greet: '1.0.0' });
+  it('runs the handler from the x86_64 zip through the local Lambda runtime', async () => {
+    expect(await invokePackaged(x86, { name: 'lambda' })).toEqual({ message: 'HELLO LAMBDA!', pure_greet: '1.0.0' });
   });
 });
 
@@ -110,9 +108,7 @@ describe('python: lockfile pins', () => {
     const root = await workspaceFromFixture('poetry-lock');
     const result = await packagePython(root, index, { projectRoot: 'fns/worker' });
     expect(result.manifest.dependencies.map((d) => `${d.name}@${d.version}`)).toEqual(['greeting@0.3.0', 'pure-greet@1.0.0']);
-    const dir = await tempDir('py-poetry-unzipped');
-    await extractZip(result.zipPath, dir);
-    expect(await invokeHandler(dir, 'app.handler', {})).toEqual({ message: 'HELLO POETRY!', pure_greet: '1.0.0' });
+    expect(await invokePackaged(result, {})).toEqual({ message: 'HELLO POETRY!', pure_greet: '1.0.0' });
   });
 
   it('lets pip resolve the newest version when nothing pins it', async () => {

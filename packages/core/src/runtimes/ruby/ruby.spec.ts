@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractZip, ZipReader } from '../../archive/zip-reader';
+import { ZipReader } from '../../archive/zip-reader';
+import { invokeFunction, InvokeResult } from '../../invoke/invoke-function';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { makeRequest, tempDir } from '../../test-support/workspace';
+import { makeRequest } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { RubyStrategy } from './index';
-import { requireRuby, runRubyHandler, rubyWorkspace } from './test-support/ruby-workspace';
+import { requireRuby, rubyWorkspace } from './test-support/ruby-workspace';
 import { failure } from '../../test-support/failure';
 
 function pkg(ws: string, projectRoot: string, handler: string, over: Partial<FunctionBuildRequest> = {}): Promise<PackageResult> {
@@ -22,8 +23,26 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
   let ws2: string;
   let built: PackageResult;
   let rebuilt: PackageResult;
-  let taskRoot: string;
   let names: string[];
+
+  // A packaged function.zip run by the local invoke engine with the runtime and handler its manifest
+  // gives Lambda; the sandbox is kept so a test can compare paths inside LAMBDA_TASK_ROOT, and
+  // removed in afterAll.
+  const sandboxes: string[] = [];
+  const invoke = async ({ manifest, zipPath }: PackageResult, event: unknown): Promise<InvokeResult & { taskRoot: string }> => {
+    const r = await invokeFunction({ family: 'ruby', runtime: manifest.runtime, handler: manifest.handler, zipPath, event, timeoutMs: 10_000, keepSandbox: true });
+    sandboxes.push(r.sandboxDir!);
+    expect(r.error ?? r.initError, r.logs).toBeUndefined();
+    return { ...r, taskRoot: path.join(r.sandboxDir!, 'task') };
+  };
+  const zipText = async (name: string) => {
+    const zip = await ZipReader.open(built.zipPath);
+    try {
+      return (await zip.read(name)).toString('utf8');
+    } finally {
+      await zip.close();
+    }
+  };
 
   beforeAll(async () => {
     requireRuby();
@@ -31,15 +50,13 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
     ws2 = await rubyWorkspace('ruby-again', 'with-deps', 'hello');
     built = await pkg(ws, 'hello', 'app.handler');
     rebuilt = await pkg(ws2, 'hello', 'app.handler');
-    taskRoot = await tempDir('ruby-task');
-    await extractZip(built.zipPath, taskRoot);
     const zip = await ZipReader.open(built.zipPath);
     names = zip.names;
     await zip.close();
   });
 
   afterAll(async () => {
-    for (const dir of [ws, ws2, taskRoot]) if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    for (const dir of [ws, ws2, ...sandboxes]) if (dir) await fsp.rm(dir, { recursive: true, force: true });
   });
 
   it('installs production gems as real gems under vendor/bundle/ruby/3.3.0', () => {
@@ -57,31 +74,33 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
     expect(names.filter((n) => n.startsWith('spec/') || n.startsWith('vendor/cache'))).toEqual([]);
   });
 
-  it('runs app.handler from the unzipped tree with only the package on GEM_PATH', async () => {
-    const out = await runRubyHandler(taskRoot, 'app.handler', '3.3.0', { name: 'lambda' });
-    expect(out).toEqual({
+  it('runs app.handler from the zip with only the package on GEM_PATH', async () => {
+    const { response } = await invoke(built, { name: 'lambda' });
+    expect(response).toEqual({
       message: 'HELLO LAMBDA!',
       gems: { greet: 'vendor/bundle/ruby/3.3.0/gems/greet-0.3.0', shout: 'vendor/bundle/ruby/3.3.0/gems/shout-1.2.0' },
     });
   });
 
   it('runs a namespaced handler (lib/app.App::Handler.process)', async () => {
-    const out = await runRubyHandler(taskRoot, 'lib/app.App::Handler.process', '3.3.0', { name: 'x' });
-    expect(out).toEqual({ message: 'HELLO X!', from: 'App::Handler' });
+    const namespaced = await pkg(ws, 'hello', 'lib/app.App::Handler.process', { outputPath: path.join(ws, 'dist/namespaced') });
+    const { response } = await invoke(namespaced, { name: 'x' });
+    expect(response).toEqual({ message: 'HELLO X!', from: 'App::Handler' });
   });
 
   it("runs a handler that does require 'bundler/setup' against the packaged Gemfile", async () => {
-    const out = await runRubyHandler(taskRoot, 'with_bundler.handler', '3.3.0', { name: 'b' });
-    expect(out).toEqual({ message: 'HELLO B!', gemfile: path.join(taskRoot, 'Gemfile') });
+    const withBundler = await pkg(ws, 'hello', 'with_bundler.handler', { outputPath: path.join(ws, 'dist/with-bundler') });
+    const { response, taskRoot } = await invoke(withBundler, { name: 'b' });
+    expect(response).toEqual({ message: 'HELLO B!', gemfile: path.join(taskRoot, 'Gemfile') });
   });
 
   it('points the packaged Gemfile and lockfile at the installed workspace gem, not the workspace', async () => {
-    const gemfile = await fsp.readFile(path.join(taskRoot, 'Gemfile'), 'utf8');
-    const lock = await fsp.readFile(path.join(taskRoot, 'Gemfile.lock'), 'utf8');
+    const gemfile = await zipText('Gemfile');
+    const lock = await zipText('Gemfile.lock');
     expect(gemfile).toContain("path: \"vendor/bundle/ruby/3.3.0/gems/greet-0.3.0\"");
     expect(lock).toContain('remote: vendor/bundle/ruby/3.3.0/gems/greet-0.3.0');
     expect(`${gemfile}${lock}`).not.toContain('../libs');
-    expect(await fsp.readFile(path.join(taskRoot, '.bundle/config'), 'utf8')).toContain('BUNDLE_WITHOUT: "development:test"');
+    expect(await zipText('.bundle/config')).toContain('BUNDLE_WITHOUT: "development:test"');
   });
 
   it('lists every gem with version, size and where it came from', () => {

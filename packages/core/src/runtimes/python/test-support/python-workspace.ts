@@ -1,7 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expect } from 'vitest';
 import { exec, Exec } from '../../../exec';
+import { invokeFunction } from '../../../invoke/invoke-function';
 import { packageFunction, PackageResult } from '../../../package/pipeline';
 import { copyTree } from '../../../package/stage';
 import { makeRequest, tempDir } from '../../../test-support/workspace';
@@ -47,7 +49,7 @@ export async function startTestIndex(): Promise<TestIndex> {
 export function isolatedPipExec(cacheDir: string): Exec {
   return (req) => exec({
     ...req,
-    env: { ...req.env, PIP_CONFIG_FILE: os.devnull, PIP_FIND_LINKS: undefined, PIP_INDEX_URL: undefined, PIP_EXTRA_INDEX_URL: undefined, PIP_CACHE_DIR: cacheDir },
+    env: { ...req.env, PIP_CONFIG_FILE: os.devNull, PIP_FIND_LINKS: undefined, PIP_INDEX_URL: undefined, PIP_EXTRA_INDEX_URL: undefined, PIP_CACHE_DIR: cacheDir },
   });
 }
 
@@ -70,17 +72,15 @@ export async function packagePython(root: string, index: TestIndex | undefined, 
   return packageFunction(PythonStrategy, request, { exec: isolatedPipExec(path.join(root, '.pip-cache')) });
 }
 
-/** Runs `module.fn(event, None)` from an unzipped folder with the local python in isolated mode. */
-export async function invokeHandler(dir: string, handler: string, event: unknown): Promise<unknown> {
-  const dot = handler.lastIndexOf('.');
-  const script = [
-    'import importlib, json, sys',
-    `sys.path.insert(0, ${JSON.stringify(dir)})`,
-    `mod = importlib.import_module(${JSON.stringify(handler.slice(0, dot))})`,
-    `print(json.dumps(getattr(mod, ${JSON.stringify(handler.slice(dot + 1))})(json.loads(sys.stdin.read()), None)))`,
-  ].join('\n');
-  const { stdout } = await exec({ where: 'test:invoke', command: 'python3', args: ['-I', '-B', '-c', script], cwd: dir, input: JSON.stringify(event) });
-  return JSON.parse(stdout);
+/**
+ * Runs the packaged function.zip through the local invoke engine, as Lambda would run it: the
+ * manifest's runtime, handler and architecture. A function or init error fails the test with the logs.
+ */
+export async function invokePackaged(result: PackageResult, event: unknown): Promise<unknown> {
+  const { runtime, handler, architecture } = result.manifest;
+  const r = await invokeFunction({ family: 'python', runtime, handler, architecture, zipPath: result.zipPath, event, timeoutMs: 10_000 });
+  expect(r.error ?? r.initError, r.logs).toBeUndefined();
+  return r.response;
 }
 
 export async function fileExists(p: string): Promise<boolean> {

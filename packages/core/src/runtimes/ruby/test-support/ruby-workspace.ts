@@ -34,28 +34,3 @@ export async function rubyWorkspace(label: string, scenario: string, app?: strin
   }
   return ws;
 }
-
-/**
- * Runs a handler from an unzipped package the way Lambda's Ruby runtime does: requires the file
- * from LAMBDA_TASK_ROOT and calls the method with (event:, context:). GEM_PATH holds only the
- * package's gem folder; the local Ruby may be older than the target (pure gems load fine).
- */
-export async function runRubyHandler(taskRoot: string, handler: string, abi: string, event: unknown): Promise<unknown> {
-  const runner = [
-    'require "json"',
-    'file, target = ENV.fetch("_HANDLER").split(".", 2)',
-    'require File.join(ENV.fetch("LAMBDA_TASK_ROOT"), file)',
-    'owner, _, meth = target.rpartition(".")',
-    'receiver = owner.empty? ? self : Object.const_get(owner)',
-    'print JSON.generate(receiver.send(meth, event: JSON.parse(ARGV[0]), context: nil))',
-  ].join('\n');
-  const { stdout } = await exec({
-    where: 'test:invoke', command: 'ruby', args: ['-e', runner, JSON.stringify(event)], cwd: taskRoot, cleanEnv: true,
-    env: {
-      PATH: process.env.PATH, HOME: taskRoot, LAMBDA_TASK_ROOT: taskRoot, _HANDLER: handler,
-      GEM_PATH: path.join(taskRoot, 'vendor/bundle/ruby', abi), GEM_HOME: path.join(taskRoot, 'no-gem-home'),
-      BUNDLE_GEMFILE: path.join(taskRoot, 'Gemfile'),
-    },
-  });
-  return JSON.parse(stdout);
-}
