@@ -5,7 +5,7 @@ import { ZipReader } from '@nx-lambda/core';
 import { startLambdaApi, type LambdaApi } from '../tools/lambda-api/server.mjs';
 import { executed, parseTaskRuns, restored } from './support/nx-output';
 import { EVENT_FILE, EXPECTED_RESPONSES, FUNCTIONS, LAYERS, LIBRARY_DEPENDENTS, LIBRARY_SOURCES, RUNTIME_LAYERS, scaffoldWorkspace } from './support/scaffold';
-import { cloneWorkspace, E2eWorkspace } from './support/workspace';
+import { cloneWorkspace, E2eWorkspace, removeWorkspaces } from './support/workspace';
 
 const STATIC = '--outputStyle=static';
 const ROLE = 'arn:aws:iam::123456789012:role/e2e-lambda';
@@ -37,6 +37,11 @@ async function withLibraryChange<T>(lib: keyof typeof LIBRARY_SOURCES, body: () 
 beforeAll(async () => {
   ws = await scaffoldWorkspace('suite');
 }, 1_200_000);
+
+afterAll(async () => {
+  // Stops the daemon-less workspace's leftovers from filling $TMPDIR; NX_LAMBDA_E2E_KEEP=1 keeps them to look at.
+  await removeWorkspaces();
+});
 
 describe('packaging', () => {
   it('nx run-many -t layer,package builds a zip and manifest for every function and layer', async () => {

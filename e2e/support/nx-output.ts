@@ -18,7 +18,12 @@ export function parseTaskRuns(stdout: string): TaskRun[] {
   const matches = [...stdout.matchAll(header)];
   matches.forEach((m, i) => {
     const end = i + 1 < matches.length ? matches[i + 1].index : stdout.length;
-    runs.push({ project: m[1], target: m[2], cached: /cache/.test(m[3]), output: stdout.slice(m.index + m[0].length, end) });
+    const run = { project: m[1], target: m[2], cached: /cache/.test(m[3]), output: stdout.slice(m.index + m[0].length, end) };
+    // A batch of one task (nx-lambda's node executor runs in Nx batch mode) is announced with its
+    // header before it starts and printed under the same header when it ends: one run.
+    const same = runs.find((r) => r.project === run.project && r.target === run.target && r.cached === run.cached);
+    if (same) same.output += run.output;
+    else runs.push(run);
   });
   return runs;
 }

@@ -91,6 +91,8 @@ async function installedTemplate(): Promise<string> {
   const template = path.join(INSTALL_CACHE, hash.digest('hex').slice(0, 16));
   if (existsSync(path.join(template, '.complete'))) {
     await fsp.rm(dir, { recursive: true, force: true });
+    const now = new Date();
+    await fsp.utimes(template, now, now); // in use: pruning keeps it
     return template;
   }
   await fsp.mkdir(INSTALL_CACHE, { recursive: true });
@@ -103,7 +105,33 @@ async function installedTemplate(): Promise<string> {
   // Another suite may have installed the same template meanwhile: either copy is good.
   await fsp.rename(staging, template).catch(() => fsp.rm(staging, { recursive: true, force: true }));
   await fsp.rm(dir, { recursive: true, force: true });
+  await pruneTemplates(template);
   return template;
+}
+
+/**
+ * Each change of the packed bytes installs a new template (~140 MB): keep the newest few and drop
+ * the rest, but never one a suite might be using right now (touched in the last hour).
+ */
+async function pruneTemplates(keep: string, newest = 2): Promise<void> {
+  const entries = await fsp.readdir(INSTALL_CACHE, { withFileTypes: true });
+  const dirs = await Promise.all(entries.filter((e) => e.isDirectory() && !e.name.startsWith('staging-')).map(async (e) => {
+    const full = path.join(INSTALL_CACHE, e.name);
+    return { full, mtime: (await fsp.stat(full)).mtimeMs };
+  }));
+  const old = dirs.filter((d) => d.full !== keep).sort((a, b) => b.mtime - a.mtime).slice(newest - 1);
+  for (const d of old) if (Date.now() - d.mtime > 3_600_000) await fsp.rm(d.full, { recursive: true, force: true });
+}
+
+/** Temp workspaces this process made; `removeWorkspaces` deletes them unless NX_LAMBDA_E2E_KEEP=1. */
+const created: string[] = [];
+
+export async function removeWorkspaces(): Promise<void> {
+  if (process.env.NX_LAMBDA_E2E_KEEP === '1') {
+    if (created.length) console.log(`e2e workspaces kept (NX_LAMBDA_E2E_KEEP=1):\n  ${created.join('\n  ')}`);
+    return;
+  }
+  await Promise.all(created.splice(0).map((root) => fsp.rm(root, { recursive: true, force: true })));
 }
 
 const NX_JSON = {
@@ -151,6 +179,7 @@ async function linkNodeModules(template: string, root: string): Promise<void> {
 export async function createWorkspace(label: string): Promise<E2eWorkspace> {
   const template = await installedTemplate();
   const root = await fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-e2e-${label}-`)));
+  created.push(root);
   for (const f of ['package.json', 'package-lock.json']) await fsp.copyFile(path.join(template, f), path.join(root, f));
   await fsp.cp(path.join(template, 'vendor'), path.join(root, 'vendor'), { recursive: true });
   await linkNodeModules(template, root);
@@ -174,6 +203,7 @@ export async function commitAll(ws: E2eWorkspace, message: string): Promise<void
  */
 export async function cloneWorkspace(ws: E2eWorkspace, label: string): Promise<E2eWorkspace> {
   const root = await fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-e2e-${label}-`)));
+  created.push(root);
   await run('git', ['clone', '-q', ws.root, root], { cwd: os.tmpdir(), env: ws.env });
   await linkNodeModules(ws.template, root);
   return handle(root, ws.template, ws.env);
