@@ -54,7 +54,9 @@ function lockedRoots(ctx: BuildContext, lock: WorkspaceLock | undefined, names: 
 /** Every bundled package must be the version the lockfile pins, and must be bundleable. */
 async function checkBundled(ctx: BuildContext, lock: WorkspaceLock | undefined, bundled: readonly BundledPackage[]): Promise<void> {
   const { request } = ctx;
-  for (const pkg of bundled) {
+  // The folder scans run at once; the checks below still report the first problem in package order.
+  const markers = await Promise.all(bundled.map((pkg) => nativeAddonMarker(path.join(request.workspaceRoot, pkg.dir))));
+  for (const [i, pkg] of bundled.entries()) {
     const locked = requireLock(ctx, lock, `the bundle includes ${pkg.name}`);
     const entry = locked.packages[pkg.dir];
     if (!entry) {
@@ -66,7 +68,7 @@ async function checkBundled(ctx: BuildContext, lock: WorkspaceLock | undefined, 
       throw new LambdaPackageError('node:lockfile', `${request.projectName}: ${pkg.dir} holds ${pkg.name}@${pkg.version} but ${LOCKFILE} pins ${entry.version}`,
         [`lockfile: ${locked.file}`], 'run npm ci at the workspace root so node_modules matches the lockfile');
     }
-    const marker = await nativeAddonMarker(path.join(request.workspaceRoot, pkg.dir));
+    const marker = markers[i];
     if (marker) throw nativeAddonError(ctx, pkg.name, [`${pkg.dir}: ${marker}`]);
   }
 }

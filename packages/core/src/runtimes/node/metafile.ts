@@ -86,17 +86,26 @@ async function scanForNativeAddon(packageDir: string): Promise<string | undefine
   return addon ? `it ships ${addon}` : undefined;
 }
 
+/**
+ * The first `.node` file (in path order) within `depth` folder levels, node_modules aside. Each
+ * level's folders are read at once: a big package (date-fns: 200 folders) is one wait per level.
+ */
 async function findDotNode(root: string, rel: string, depth: number): Promise<string | undefined> {
-  const entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isFile() && e.name.endsWith('.node')) return childRel;
-    if (e.isDirectory() && e.name !== 'node_modules' && depth > 0) {
-      const hit = await findDotNode(root, childRel, depth - 1);
-      if (hit) return hit;
+  let level = [rel];
+  const found: string[] = [];
+  for (let d = 0; d <= depth && level.length && !found.length; d++) {
+    const listed = await Promise.all(level.map(async (dir) => ({ dir, entries: await fsp.readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []) })));
+    const next: string[] = [];
+    for (const { dir, entries } of listed) {
+      for (const e of entries) {
+        const childRel = dir ? `${dir}/${e.name}` : e.name;
+        if (e.isFile() && e.name.endsWith('.node')) found.push(childRel);
+        else if (e.isDirectory() && e.name !== 'node_modules') next.push(childRel);
+      }
     }
+    level = next;
   }
-  return undefined;
+  return found.sort()[0];
 }
 
 /** Export names of a CommonJS bundle: esbuild annotates them for Node's ESM loader as `0 && (module.exports = { a, b })`. */
