@@ -118,8 +118,9 @@ describe('layers', () => {
     api.resetCounts();
     const results = await Promise.all(users.map((u) => deployFunctions([{ artifactDir: u.dir, role: ROLE, layerArtifactDirs: { 'race-deps': dir } }], opts())));
     for (const r of results) expect(r.ok, r.report).toBe(true);
-    // Both planned "publish" (neither saw a version); the second found the first one's under the lock.
-    expect(results.map((r) => r.plan.layers[0].action)).toEqual(['publish', 'publish']);
+    // Usually both plan "publish" (neither sees a version yet) and the second finds the first one's under the
+    // lock; either way Lambda gets one PublishLayerVersion.
+    expect(results.map((r) => r.plan.layers[0].action)).toContain('publish');
     expect(api.counts.PublishLayerVersion).toBe(1);
     const arns = ['race-user-1', 'race-user-2'].map((n) => fnState(n).config.Layers.map((l: { Arn: string }) => l.Arn));
     expect(arns[0]).toEqual(arns[1]);
