@@ -93,7 +93,6 @@ export async function archiveStaged(
  */
 export async function packageFunction(strategy: RuntimeStrategy, request: FunctionBuildRequest, deps: PackageDeps = {}): Promise<PackageResult> {
   const fam = strategy.family;
-  const where = `${fam}:${request.projectName}`;
   if (!strategy.lambdaRuntimes.includes(request.runtime)) {
     throw new LambdaPackageError(`${fam}:options`, `unknown runtime "${request.runtime}" for ${request.projectName}`,
       [`supported: ${strategy.lambdaRuntimes.join(', ')}`], `set "runtime" in ${request.projectRoot}/lambda.json or the target options to one of these`);

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
 import { LambdaPackageError } from '../../errors';
-import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
+import type { BuildContext, DependencyRecord, ExcludePlan, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
 import { dependencyKey } from '../types';
 import { analyse, bundleJobOf, NodeAnalysis } from './analyse';
 import { prebundle, stopBundler } from './esbuild';
