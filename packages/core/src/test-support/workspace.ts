@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
 import { DEFAULT_LIMITS } from '../package/limits';
 import type { FunctionBuildRequest } from '../runtimes/types';
 
@@ -9,6 +10,20 @@ export async function tempDir(label: string, files: Record<string, string | Buff
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-test-${label}-`));
   await writeFiles(dir, files);
   return dir;
+}
+
+/**
+ * `tempDir` for a spec file whose folders are big (dotnet and pwsh builds): call it at the top of
+ * the file; every folder it makes is deleted after that file's tests.
+ */
+export function tempDirsRemovedAfterAll(): typeof tempDir {
+  const made: string[] = [];
+  afterAll(() => Promise.all(made.splice(0).map((d) => fsp.rm(d, { recursive: true, force: true }))));
+  return async (label, files) => {
+    const dir = await tempDir(label, files);
+    made.push(dir);
+    return dir;
+  };
 }
 
 export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {

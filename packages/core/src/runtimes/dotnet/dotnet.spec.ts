@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { elfMachine, makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
+import { elfMachine, makeRequest, tempDirsRemovedAfterAll, writeFiles } from '../../test-support/workspace';
 import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types';
 import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
@@ -23,14 +23,7 @@ function requireDotnet(): void {
   }
 }
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
-
-async function temp(label: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await tempDir(label, files);
-  temps.push(dir);
-  return dir;
-}
+const temp = tempDirsRemovedAfterAll();
 
 async function copyFixture(scenario: string, dest: string): Promise<void> {
   await fsp.cp(path.join(FIXTURES, scenario), dest, { recursive: true });

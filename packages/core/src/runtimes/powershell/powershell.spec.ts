@@ -1,14 +1,16 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
+import { makeRequest, tempDirsRemovedAfterAll, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { buildPowerShellRuntimeLayer, PowerShellStrategy, RuntimeLayerResult } from './index';
 import { findPwsh } from './pwsh';
 import { invokeFunction } from '../../invoke/index';
 import { failure } from '../../test-support/failure';
+
+const tempDir = tempDirsRemovedAfterAll();
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -43,8 +45,6 @@ async function standInDistribution(pwsh: string): Promise<string> {
   return dir;
 }
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
 
 describe('powershell: a function with a workspace module, run on the runtime layer', () => {
   let ws: string;
@@ -53,10 +53,8 @@ describe('powershell: a function with a workspace module, run on the runtime lay
   beforeAll(async () => {
     const pwsh = requirePwsh();
     ws = await tempDir('ps-with-module');
-    temps.push(ws);
     await fsp.cp(path.join(FIXTURES, 'with-module'), ws, { recursive: true });
     const dist = await standInDistribution(pwsh);
-    temps.push(dist);
     [result, layer] = await Promise.all([
       pkg(ws, 'functions/hello'),
       buildPowerShellRuntimeLayer({ name: 'powershell-runtime', distribution: dist, architecture: 'x86_64', outputPath: path.join(ws, 'dist', 'runtime') }),
@@ -115,7 +113,6 @@ describe('powershell: bad input', () => {
   beforeAll(async () => {
     requirePwsh();
     ws = await tempDir('ps-bad');
-    temps.push(ws);
     await fsp.cp(path.join(FIXTURES, 'with-module'), ws, { recursive: true });
     await writeFiles(ws, {
       'functions/broken/handler.ps1': 'function Invoke-Handler {\n  param($LambdaInput\n  "no closing paren"\n}\n',
@@ -165,7 +162,6 @@ describe('powershell: bad input', () => {
 describe('powershell: runtime layer input', () => {
   it('refuses a distribution without pwsh', async () => {
     const dir = await tempDir('pwsh-empty-dist', { 'README.md': 'x' });
-    temps.push(dir);
     const err = await failure(buildPowerShellRuntimeLayer({ name: 'rt', distribution: dir, architecture: 'x86_64', outputPath: path.join(dir, 'out') }));
     expect(err.message).toMatch(/^powershell:runtime-layer - rt: the pwsh distribution has no pwsh at its top/);
     expect(existsSync(path.join(dir, 'out', 'layer.zip'))).toBe(false);
@@ -173,7 +169,6 @@ describe('powershell: runtime layer input', () => {
 
   it('refuses a native pwsh built for the other architecture', async () => {
     const dir = await tempDir('pwsh-x64-dist');
-    temps.push(dir);
     // Only the ELF header is read: an x86_64 header stands in for an x86_64 pwsh.
     const header = Buffer.alloc(64);
     header.writeUInt32BE(0x7f454c46, 0);

@@ -1,27 +1,15 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir as makeTempDir } from '../../../../core/src/test-support/workspace';
+import { describe, expect, it } from 'vitest';
+import { executorContext } from '../test-support/context';
+import { tempDirsRemovedAfterAll } from '../../../../core/src/test-support/workspace';
 import dotnetExecutor from './dotnet.impl';
 
 const NO_DEPS = path.join(__dirname, '../../../../core/src/runtimes/dotnet/fixtures/no-deps');
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
+const tempDir = tempDirsRemovedAfterAll();
 
-async function tempDir(label: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await makeTempDir(label, files);
-  temps.push(dir);
-  return dir;
-}
-
-function contextFor(ws: string, project: string, root: string): ExecutorContext {
-  return {
-    root: ws, cwd: ws, isVerbose: false, projectName: project,
-    projectsConfigurations: { version: 2, projects: { [project]: { root } } },
-  } as unknown as ExecutorContext;
-}
+const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 
 describe('@nx-lambda/plugin:dotnet', () => {
   it('packages a function into dist/{projectRoot} and reports success', async () => {

@@ -1,16 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext } from '../test-support/context';
 import { goWorkspace, requireGo } from '../../../../core/src/runtimes/go/test-support/go-workspace';
 import goExecutor from './go.impl';
 
-function contextFor(ws: string, project: string, root: string): ExecutorContext {
-  return {
-    root: ws, cwd: ws, isVerbose: false, projectName: project,
-    projectsConfigurations: { version: 2, projects: { [project]: { root } } },
-  } as unknown as ExecutorContext;
-}
+const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 
 describe('@nx-lambda/plugin:go', () => {
   let ws: string;

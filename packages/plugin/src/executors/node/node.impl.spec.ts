@@ -1,14 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import type { TaskGraph } from '@nx/devkit';
 import { describe, expect, it } from 'vitest';
+import { executorContext } from '../test-support/context';
 import { freshWorkspace } from '../../../../core/src/runtimes/node/test-support/fixture-workspace';
 import nodeExecutor, { batch } from './node.impl';
 
-function contextFor(ws: string, project: string, others: string[] = []): ExecutorContext {
-  const projects = Object.fromEntries([project, ...others].map((p) => [p, { root: `apps/${p}` }]));
-  return { root: ws, cwd: ws, isVerbose: false, projectName: project, projectsConfigurations: { version: 2, projects } } as unknown as ExecutorContext;
-}
+const contextFor = (ws: string, project: string, others: string[] = []) =>
+  executorContext(ws, project, Object.fromEntries([project, ...others].map((p) => [p, `apps/${p}`])));
 
 /** A task graph as Nx hands a batch: `<project>:package` tasks; Nx 24 lists edges as { id }. */
 function taskGraphOf(projects: string[], dependsOn: Record<string, string[]> = {}): TaskGraph {

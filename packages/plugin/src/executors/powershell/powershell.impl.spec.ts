@@ -1,25 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir as makeTempDir } from '../../../../core/src/test-support/workspace';
+import { describe, expect, it } from 'vitest';
+import { executorContext } from '../test-support/context';
+import { tempDirsRemovedAfterAll } from '../../../../core/src/test-support/workspace';
 import powershellExecutor from './powershell.impl';
 
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((d) => fsp.rm(d, { recursive: true, force: true }))));
+const tempDir = tempDirsRemovedAfterAll();
 
-async function tempDir(label: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await makeTempDir(label, files);
-  temps.push(dir);
-  return dir;
-}
-
-function contextFor(ws: string, project: string, root: string): ExecutorContext {
-  return {
-    root: ws, cwd: ws, isVerbose: false, projectName: project,
-    projectsConfigurations: { version: 2, projects: { [project]: { root } } },
-  } as unknown as ExecutorContext;
-}
+const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 
 describe('@nx-lambda/plugin:powershell', () => {
   it('builds the runtime layer into dist/{projectRoot}/layer.zip with runtimeLayer: true', async () => {

@@ -1,16 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext } from '../test-support/context';
 import { requireRuby, rubyWorkspace } from '../../../../core/src/runtimes/ruby/test-support/ruby-workspace';
 import rubyExecutor from './ruby.impl';
 
-function contextFor(ws: string, project: string, root: string): ExecutorContext {
-  return {
-    root: ws, cwd: ws, isVerbose: false, projectName: project,
-    projectsConfigurations: { version: 2, projects: { [project]: { root } } },
-  } as unknown as ExecutorContext;
-}
+const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 
 describe('@nx-lambda/plugin:ruby', () => {
   let ws: string;
