@@ -112,8 +112,13 @@ export interface BundleJob {
   fromLayers: readonly string[];
 }
 
-/** The esbuild options of a job except its entry and output folder: jobs with equal options share one run. */
-async function sharedOptions(job: BundleJob, nativeImports: NativeImport[]): Promise<esbuild.BuildOptions & { metafile: true; write: false }> {
+type SharedOptions = esbuild.BuildOptions & { metafile: true; write: false; plugins: esbuild.Plugin[] };
+
+/**
+ * The esbuild options of a job except its entry, output folder and native-addon recorder (one per
+ * run, see `withRecorder`): jobs with equal options share one run.
+ */
+async function sharedOptions(job: BundleJob): Promise<SharedOptions> {
   const { request, options, externals, fromLayers } = job;
   const esm = options.format === 'esm';
   // CommonJS output requires externals, which already honours NODE_PATH; ESM needs the shims.
@@ -136,9 +141,12 @@ async function sharedOptions(job: BundleJob, nativeImports: NativeImport[]): Pro
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [...layerShims, nativeAddonRecorder(nativeImports)],
+    plugins: layerShims,
   };
 }
+
+/** A run's options with the plugin that records its native-addon imports into `found`. */
+const withRecorder = (options: SharedOptions, found: NativeImport[]): SharedOptions => ({ ...options, plugins: [...options.plugins, nativeAddonRecorder(found)] });
 
 /** Where a job's bundle is written (virtually), relative to the workspace root. */
 const outdirOf = (job: BundleJob) => path.posix.join(job.request.projectRoot, VIRTUAL_OUTDIR);
@@ -151,14 +159,14 @@ export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, o
   const nativeImports: NativeImport[] = [];
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
-    result = await esbuild.build({ ...(await sharedOptions(job, nativeImports)), entryPoints: [{ in: entry.file, out: 'index' }], outdir: outdirOf(job) });
+    result = await esbuild.build({ ...withRecorder(await sharedOptions(job), nativeImports), entryPoints: [{ in: entry.file, out: 'index' }], outdir: outdirOf(job) });
   } catch (err) {
     throw bundleError(request, entry, err);
   }
-  return outcomeOf(job, result.outputFiles, result.metafile, nativeImports, result.warnings.map((w) => ({ text: formatMessage(w), file: w.location?.file })));
+  return outcomeOf(job, result.outputFiles, result.metafile, nativeImports, result.warnings.map(formatMessage));
 }
 
-function outcomeOf(job: BundleJob, outputFiles: readonly esbuild.OutputFile[], metafile: esbuild.Metafile, nativeImports: NativeImport[], warnings: { text: string }[]): BundleOutcome {
+function outcomeOf(job: BundleJob, outputFiles: readonly esbuild.OutputFile[], metafile: esbuild.Metafile, nativeImports: NativeImport[], warnings: string[]): BundleOutcome {
   const { request, options } = job;
   const outdirAbs = path.join(request.workspaceRoot, outdirOf(job));
   const files = outputFiles
@@ -169,7 +177,7 @@ function outcomeOf(job: BundleJob, outputFiles: readonly esbuild.OutputFile[], m
     throw new LambdaPackageError('node:bundle', `${request.projectName}: esbuild wrote no ${bundleFileName(options.format)}`,
       Object.keys(metafile.outputs).map((k) => `output: ${k}`));
   }
-  return { files, metafile, outputKey, nativeImports, warnings: warnings.map((w) => w.text) };
+  return { files, metafile, outputKey, nativeImports, warnings };
 }
 
 /** Bundles prepared by `prebundle`, by job; each is taken once. */
@@ -195,17 +203,21 @@ function takePrebundled(job: BundleJob): BundleOutcome | undefined {
  */
 export async function prebundle(jobs: readonly BundleJob[]): Promise<number> {
   prebundled.clear();
-  const groups = new Map<string, BundleJob[]>();
+  const groups = new Map<string, { options: SharedOptions; group: BundleJob[] }>();
   for (const job of jobs) {
-    const key = JSON.stringify(await sharedOptions(job, []), (k, v) => (k === 'plugins' ? undefined : v)) + JSON.stringify(job.fromLayers);
-    groups.set(key, [...(groups.get(key) ?? []), job]);
+    const options = await sharedOptions(job);
+    // Plugins are functions (not compared); the layer shims they hold follow from fromLayers.
+    const key = JSON.stringify(options, (k, v) => (k === 'plugins' ? undefined : v)) + JSON.stringify(job.fromLayers);
+    const known = groups.get(key);
+    if (known) known.group.push(job);
+    else groups.set(key, { options, group: [job] });
   }
-  const sizes = await Promise.all([...groups.values()].filter((g) => g.length > 1).map(async (group): Promise<number> => {
+  const sizes = await Promise.all([...groups.values()].filter(({ group }) => group.length > 1).map(async ({ options, group }): Promise<number> => {
     const nativeImports: NativeImport[] = [];
     let result: esbuild.BuildResult<{ metafile: true; write: false }>;
     try {
       result = await esbuild.build({
-        ...(await sharedOptions(group[0], nativeImports)),
+        ...withRecorder(options, nativeImports),
         entryPoints: group.map((job) => ({ in: job.entry.file, out: path.posix.join(outdirOf(job), 'index') })),
         outdir: '.',
       });
@@ -220,7 +232,7 @@ export async function prebundle(jobs: readonly BundleJob[]): Promise<number> {
         result.outputFiles.filter((f) => f.path.startsWith(outdirAbs)),
         own,
         nativeImports.filter((n) => mine(path.relative(job.request.workspaceRoot, n.importer).split(path.sep).join('/'))),
-        result.warnings.filter((w) => mine(w.location?.file)).map((w) => ({ text: formatMessage(w) }))));
+        result.warnings.filter((w) => mine(w.location?.file)).map(formatMessage)));
     }
     return group.length;
   }));
