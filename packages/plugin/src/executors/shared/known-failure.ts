@@ -2,14 +2,15 @@ import { isKnownError } from '@nx-lambda/core';
 
 /**
  * An executor's expected failures (a LambdaPackageError: bad input, a tool that exited non-zero)
- * print their message and fail the target; anything else is a bug and is thrown.
+ * print their message (to `report`: the console, or a batch task's own output) and fail the
+ * target; anything else is a bug and is thrown.
  */
-export async function failOnKnownError<T extends { success: boolean }>(run: () => Promise<T>): Promise<T | { success: false }> {
+export async function failOnKnownError<T extends { success: boolean }>(run: () => Promise<T>, report: (message: string) => void = console.error): Promise<T | { success: false }> {
   try {
     return await run();
   } catch (err) {
     if (isKnownError(err)) {
-      console.error(err.message);
+      report(err.message);
       return { success: false };
     }
     throw err;

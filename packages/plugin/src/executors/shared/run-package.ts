@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { formatBytes, FunctionBuildRequest, isKnownError, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
+import { formatBytes, FunctionBuildRequest, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation } from './package-options';
 import { failOnKnownError } from './known-failure';
@@ -19,8 +19,7 @@ async function requestFor<O extends CommonPackageOptions>(spec: PackageExecutorS
 }
 
 /** Packages one function; every line for people goes through `out`. */
-async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
-  const request = await requestFor(spec, options, context);
+async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, request: FunctionBuildRequest, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
   const result = await packageFunction(strategyFor(spec.family), request, { log: out.log });
   const m = result.manifest;
   out.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
@@ -34,7 +33,7 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
   options: O,
   context: ExecutorContext,
 ): Promise<{ success: boolean; zipPath?: string }> {
-  return failOnKnownError(() => packageOne(spec, options, context, { log: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) }));
+  return failOnKnownError(async () => packageOne(spec, await requestFor(spec, options, context), { log: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) }));
 }
 
 /**
@@ -45,23 +44,19 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
 export function packageBatchExecutor<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>) {
   return async function* packageBatch(taskGraph: TaskGraph, inputs: Record<string, O>, _overrides: O, context: ExecutorContext) {
     const strategy = strategyFor(spec.family);
+    // Requests made up front for prepareBatch are the ones the tasks then package with.
+    const prepared = new Map<string, FunctionBuildRequest>();
     try {
       if (strategy.prepareBatch) {
         // Tasks that wait on nothing can share work up front; a request that cannot be made here
         // is left to its task, which reports the error.
         const ready = Object.values(taskGraph.tasks).filter((t) => !(taskGraph.dependencies[t.id] ?? []).length);
-        const requests = await Promise.all(ready.map((t) => requestFor(spec, inputs[t.id], contextForTask(context, t)).catch(() => undefined)));
-        await strategy.prepareBatch(requests.filter((r) => r !== undefined));
+        await Promise.all(ready.map((t) => requestFor(spec, inputs[t.id], contextForTask(context, t)).then((r) => prepared.set(t.id, r), () => undefined)));
+        await strategy.prepareBatch(ready.flatMap((t) => prepared.get(t.id) ?? [])); // in task order, not in the order reads ended
       }
       yield* runBatch(taskGraph, context, async (task, taskContext, out) => {
-        try {
-          await packageOne(spec, inputs[task.id], taskContext, out);
-          return true;
-        } catch (err) {
-          if (!isKnownError(err)) throw err;
-          out.error(err.message);
-          return false;
-        }
+        const result = await failOnKnownError(async () => packageOne(spec, prepared.get(task.id) ?? (await requestFor(spec, inputs[task.id], taskContext)), out), out.error);
+        return result.success;
       });
     } finally {
       await strategy.dispose?.();
