@@ -9,6 +9,7 @@ import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types'
 import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
 import { invokeFunction } from '../../invoke/index';
+import { invokePackaged } from '../../test-support/invoke';
 import { DotnetStrategy } from './index';
 import { failure } from '../../test-support/failure';
 
@@ -78,11 +79,9 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
   });
 
   it('runs the handler from its zip on the local Runtime API, with the library and the SDK loaded from it', async () => {
-    const { runtime, handler } = result.manifest;
-    expect(handler).toBe(HELLO);
+    expect(result.manifest.handler).toBe(HELLO);
     // Limits above Lambda's: the tests share two cores with other builds.
-    const r = await invokeFunction({ zipPath: result.zipPath, family: 'dotnet', runtime, handler, event: 'world', timeoutMs: 10_000, initTimeoutMs: 60_000 });
-    expect(r.error ?? r.initError).toBeUndefined();
+    const r = await invokePackaged(result, 'world', { timeoutMs: 10_000, initTimeoutMs: 60_000 });
     expect(r.response).toBe('Hello, world (AWSSDK.S3 4)');
   });
 

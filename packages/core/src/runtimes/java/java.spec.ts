@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, ZipReader } from '../../archive/zip-reader';
 import { LambdaPackageError } from '../../errors';
 import { exec } from '../../exec';
-import { invokeFunction } from '../../invoke/index';
+import { invokePackaged } from '../../test-support/invoke';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import { BuildContext, dependencyKey, FunctionBuildRequest, ResolvedDependency } from '../types';
@@ -22,10 +22,8 @@ function helloRequest(ws: string, over: Partial<FunctionBuildRequest> = {}): Fun
  * Invokes the packaged zip as Lambda would, with the runtime and handler its manifest records.
  * The handlers return a JSON string, which Lambda serialises as a JSON string: parsed twice.
  */
-async function invokePackaged(result: PackageResult, event: Record<string, string>): Promise<unknown> {
-  const { runtime, handler } = result.manifest;
-  const r = await invokeFunction({ zipPath: result.zipPath, family: 'java', runtime, handler, event, timeoutMs: 60_000, initTimeoutMs: 60_000 });
-  expect(r.error ?? r.initError).toBeUndefined();
+async function invokeJava(result: PackageResult, event: Record<string, string>): Promise<unknown> {
+  const r = await invokePackaged(result, event, { timeoutMs: 60_000, initTimeoutMs: 60_000 });
   expect(typeof r.response).toBe('string');
   return JSON.parse(r.response as string);
 }
@@ -63,7 +61,7 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
 
   it('runs the handler from its zip on the local Runtime API, with classes at the root and lib/*.jar on the classpath', async () => {
     expect(result.manifest.handler).toBe(HANDLER);
-    expect(await invokePackaged(result, { name: 'World' })).toEqual({ banner: true, message: 'Hello, World!' });
+    expect(await invokeJava(result, { name: 'World' })).toEqual({ banner: true, message: 'Hello, World!' });
   });
 
   it('lists every jar with Maven coordinates, size and location in the manifest', async () => {
@@ -207,7 +205,7 @@ describe('java: the repo\'s example (examples/java-hello, aggregator in a siblin
     const tree = await tempDir('java-example-unzipped');
     await extractZip(r.zipPath, tree);
     expect(await fsp.readdir(path.join(tree, 'lib'))).toEqual(['gson-2.10.jar', 'java-greeting-1.0.0.jar']);
-    expect(await invokePackaged(r, { name: 'Nx' })).toEqual({ message: 'Hello, Nx!' });
+    expect(await invokeJava(r, { name: 'Nx' })).toEqual({ message: 'Hello, Nx!' });
   });
 });
 

@@ -11,7 +11,8 @@ import { familyCacheDir, packageFunction, PackageResult, withTempDirs } from '..
 import { elfMachine, makeRequest, tempDir } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { NodeStrategy } from './index';
-import { freshWorkspace, invokePackaged } from './test-support/fixture-workspace';
+import { freshWorkspace } from './test-support/fixture-workspace';
+import { invokePackaged } from '../../test-support/invoke';
 
 const SCENARIOS = ['with-deps', 'cjs', 'aws-sdk', 'node-modules'];
 
@@ -50,7 +51,7 @@ describe('node: TypeScript handler with a workspace library, a path alias and an
   });
 
   it('runs index.handler from the zip (invokeFunction, as nx run <fn>:invoke does)', async () => {
-    const out = await invokePackaged(built, { name: 'Ada' });
+    const out = (await invokePackaged(built, { name: 'Ada' })).response;
     expect(out).toEqual({ message: 'Hello, Ada!', loud: 'ADA', timeoutMs: 120_000 });
   });
 
@@ -92,7 +93,7 @@ describe('node: CommonJS handler packaged as index.js with a source map', () => 
   });
 
   it('runs index.handler with require() from the zip', async () => {
-    expect(await invokePackaged(built, { span: '90s' })).toEqual({ seconds: 90 });
+    expect((await invokePackaged(built, { span: '90s' })).response).toEqual({ seconds: 90 });
   });
 
   it('keeps source-map paths relative and tells to enable source maps', async () => {
@@ -132,7 +133,7 @@ describe('node: @aws-sdk/client-s3 stays external', () => {
       'node_modules/@aws-sdk/client-s3/package.json': '{"name":"@aws-sdk/client-s3","type":"module","main":"index.js"}',
       'node_modules/@aws-sdk/client-s3/index.js': 'export class S3Client { constructor(c) { this.c = c; } }',
     });
-    expect(await invokePackaged(built, { bucket: 'b1' }, { runtimeModulesFrom: path.join(runtime, 'node_modules') })).toEqual({ bucket: 'b1', client: 'S3Client' });
+    expect((await invokePackaged(built, { bucket: 'b1' }, { runtimeModules: { from: path.join(runtime, 'node_modules'), packages: ['@aws-sdk'] } })).response).toEqual({ bucket: 'b1', client: 'S3Client' });
   });
 });
 
@@ -166,7 +167,7 @@ describe('node: nodeModules package with per-platform binaries, for arm64', () =
   it('invoke refuses the arm64 zip on this x86_64 machine, naming the binary; the x86_64 build runs against its installed package', async () => {
     await expect(invokePackaged(built, {})).rejects.toThrow(/native file\(s\) built for another machine[\s\S]*linux-arm64\/bin\/esbuild/);
     const x64 = await packageFunction(NodeStrategy, request(ws, 'node-modules', { options: { nodeModules: ['esbuild'] } }));
-    expect(await invokePackaged(x64, {})).toEqual({ esbuild: '0.28.2', day: 86_400_000 });
+    expect((await invokePackaged(x64, {})).response).toEqual({ esbuild: '0.28.2', day: 86_400_000 });
   });
 });
 
@@ -190,7 +191,7 @@ describe('node: layer-ready', () => {
     });
     const run = await invokeFunction({ zipPath: built.zipPath, layerZips: [layerZip], family: 'node', runtime: 'nodejs22.x', handler: built.manifest.handler, event: { name: 'layer' } });
     expect(run.error ?? run.initError).toBeUndefined();
-    expect(run.response).toEqual(await invokePackaged(await packageFunction(NodeStrategy, request(ws, 'with-deps')), { name: 'layer' }));
+    expect(run.response).toEqual((await invokePackaged(await packageFunction(NodeStrategy, request(ws, 'with-deps')), { name: 'layer' })).response);
   });
 
   it('buildLayer installs the given packages under nodejs/node_modules', async () => {

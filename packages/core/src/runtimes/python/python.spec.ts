@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import type { PackageResult } from '../../package/pipeline';
 import { elfMachine } from '../../test-support/workspace';
-import { invokePackaged, packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
+import { packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
+import { invokePackaged } from '../../test-support/invoke';
 
 async function zipNames(zipPath: string): Promise<string[]> {
   const zip = await ZipReader.open(zipPath);
@@ -84,7 +85,7 @@ describe('python: with-deps (requirements.txt, a workspace library, pure and com
   });
 
   it('runs the handler from the x86_64 zip through the local Lambda runtime', async () => {
-    expect(await invokePackaged(x86, { name: 'lambda' })).toEqual({ message: 'HELLO LAMBDA!', pure_greet: '1.0.0' });
+    expect((await invokePackaged(x86, { name: 'lambda' }, { timeoutMs: 10_000 })).response).toEqual({ message: 'HELLO LAMBDA!', pure_greet: '1.0.0' });
   });
 });
 
@@ -108,7 +109,7 @@ describe('python: lockfile pins', () => {
     const root = await workspaceFromFixture('poetry-lock');
     const result = await packagePython(root, index, { projectRoot: 'fns/worker' });
     expect(result.manifest.dependencies.map((d) => `${d.name}@${d.version}`)).toEqual(['greeting@0.3.0', 'pure-greet@1.0.0']);
-    expect(await invokePackaged(result, {})).toEqual({ message: 'HELLO POETRY!', pure_greet: '1.0.0' });
+    expect((await invokePackaged(result, {}, { timeoutMs: 10_000 })).response).toEqual({ message: 'HELLO POETRY!', pure_greet: '1.0.0' });
   });
 
   it('lets pip resolve the newest version when nothing pins it', async () => {

@@ -3,7 +3,8 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
-import { invokeFunction, InvokeResult } from '../../invoke/invoke-function';
+import type { InvokeResult } from '../../invoke/invoke-function';
+import { invokePackaged } from '../../test-support/invoke';
 import { packageFunction, PackageResult } from '../../package/pipeline';
 import { makeRequest } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
@@ -29,10 +30,9 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
   // gives Lambda; the sandbox is kept so a test can compare paths inside LAMBDA_TASK_ROOT, and
   // removed in afterAll.
   const sandboxes: string[] = [];
-  const invoke = async ({ manifest, zipPath }: PackageResult, event: unknown): Promise<InvokeResult & { taskRoot: string }> => {
-    const r = await invokeFunction({ family: 'ruby', runtime: manifest.runtime, handler: manifest.handler, zipPath, event, timeoutMs: 10_000, keepSandbox: true });
+  const invoke = async (result: PackageResult, event: unknown): Promise<InvokeResult & { taskRoot: string }> => {
+    const r = await invokePackaged(result, event, { timeoutMs: 10_000, keepSandbox: true });
     sandboxes.push(r.sandboxDir!);
-    expect(r.error ?? r.initError, r.logs).toBeUndefined();
     return { ...r, taskRoot: path.join(r.sandboxDir!, 'task') };
   };
   const zipText = async (name: string) => {

@@ -3,8 +3,6 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exec } from '../../../exec';
-import { invokeFunction } from '../../../invoke/invoke-function';
-import type { PackageResult } from '../../../package/pipeline';
 import { tempDir } from '../../../test-support/workspace';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -43,19 +41,4 @@ export async function freshWorkspace(label: string, scenarios: readonly string[]
   await fsp.cp(template, ws, { recursive: true, verbatimSymlinks: true });
   for (const s of scenarios) await fsp.cp(path.join(FIXTURES, s), path.join(ws, 'apps', s), { recursive: true });
   return ws;
-}
-
-/**
- * Runs a packaged function the way `nx run <fn>:invoke` does (invokeFunction: unzipped into a
- * Lambda-like sandbox, our Node.js bootstrap, a loopback Runtime API) and returns its response;
- * a function error fails the test with the error and the logs.
- */
-export async function invokePackaged(built: PackageResult, event: unknown, opts: { layerZips?: string[]; runtimeModulesFrom?: string } = {}): Promise<unknown> {
-  const run = await invokeFunction({
-    zipPath: built.zipPath, layerZips: opts.layerZips, family: 'node', runtime: built.manifest.runtime, handler: built.manifest.handler, event,
-    ...(opts.runtimeModulesFrom ? { runtimeModules: { from: opts.runtimeModulesFrom, packages: ['@aws-sdk'] } } : {}),
-  });
-  const failure = run.error ?? run.initError;
-  if (failure) throw new Error(`${built.manifest.name} failed: ${JSON.stringify(failure)}\n${run.logs}`);
-  return run.response;
 }

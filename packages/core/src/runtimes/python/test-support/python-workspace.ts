@@ -1,9 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expect } from 'vitest';
 import { exec, Exec } from '../../../exec';
-import { invokeFunction } from '../../../invoke/invoke-function';
 import { packageFunction, PackageResult } from '../../../package/pipeline';
 import { copyTree } from '../../../package/stage';
 import { makeRequest, tempDir } from '../../../test-support/workspace';
@@ -70,17 +68,6 @@ export async function packagePython(root: string, index: TestIndex | undefined, 
     options: { ...(index ? { indexUrl: index.url } : {}), ...over.options },
   });
   return packageFunction(PythonStrategy, request, { exec: isolatedPipExec(path.join(root, '.pip-cache')) });
-}
-
-/**
- * Runs the packaged function.zip through the local invoke engine, as Lambda would run it: the
- * manifest's runtime, handler and architecture. A function or init error fails the test with the logs.
- */
-export async function invokePackaged(result: PackageResult, event: unknown): Promise<unknown> {
-  const { runtime, handler, architecture } = result.manifest;
-  const r = await invokeFunction({ family: 'python', runtime, handler, architecture, zipPath: result.zipPath, event, timeoutMs: 10_000 });
-  expect(r.error ?? r.initError, r.logs).toBeUndefined();
-  return r.response;
 }
 
 export async function fileExists(p: string): Promise<boolean> {
