@@ -40,8 +40,23 @@ export class ZipReader {
     }
   }
 
+  /** Opens the zip for the length of `use` and closes it again, also when `use` throws. */
+  static async with<T>(file: string, use: (zip: ZipReader) => Promise<T> | T): Promise<T> {
+    const zip = await ZipReader.open(file);
+    try {
+      return await use(zip);
+    } finally {
+      await zip.close();
+    }
+  }
+
   get names(): string[] {
     return this.entries.map((e) => e.name);
+  }
+
+  /** Names of the file entries (no folders). */
+  get fileNames(): string[] {
+    return this.entries.filter((e) => e.type === 'file').map((e) => e.name);
   }
 
   has(name: string): boolean {
@@ -178,8 +193,7 @@ export interface ZipVerification {
  * local header, every CRC and size, safe unique names and Unix modes.
  */
 export async function verifyZip(file: string): Promise<ZipVerification> {
-  const zip = await ZipReader.open(file);
-  try {
+  return ZipReader.with(file, async (zip) => {
     const seen = new Set<string>();
     let unzippedSize = 0;
     let fileCount = 0;
@@ -195,15 +209,12 @@ export async function verifyZip(file: string): Promise<ZipVerification> {
       }
     }
     return { entries: zip.entries, fileCount, unzippedSize };
-  } finally {
-    await zip.close();
-  }
+  });
 }
 
 /** Unzips into `dest` as Lambda does (modes kept), refusing names that would leave it. */
 export async function extractZip(file: string, dest: string): Promise<void> {
-  const zip = await ZipReader.open(file);
-  try {
+  await ZipReader.with(file, async (zip) => {
     for (const e of zip.entries) {
       const problem = entryNameProblem(e.name);
       if (problem) throw bad(file, `entry name "${e.name}" ${problem}`);
@@ -221,7 +232,5 @@ export async function extractZip(file: string, dest: string): Promise<void> {
       }
       await fsp.chmod(out, e.executable ? 0o755 : 0o644);
     }
-  } finally {
-    await zip.close();
-  }
+  });
 }

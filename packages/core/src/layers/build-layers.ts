@@ -131,7 +131,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
         const { zip } = await archiveStaged(`${where}`, stagingDir, path.join(layerRequest.outputPath, LAYER_ZIP),
           { exclude: packageExcludes([], []), level: req.compressionLevel, executables: built.executables },
           async (_written, reader) => {
-            paths = reader.entries.filter((e) => e.type === 'file').map((e) => e.name);
+            paths = reader.fileNames;
           });
         const m: LayerManifest = {
           name: layer.name, project: req.project, family: req.family, compatibleRuntimes: [req.runtime], compatibleArchitectures: [req.architecture],

@@ -18,14 +18,7 @@ const HANDLER = 'com.example.Handler::handleRequest';
 const request = (ws: string, fn: string): FunctionBuildRequest =>
   makeRequest(ws, { family: 'java', runtime: 'java21', handler: HANDLER, projectRoot: `functions/${fn}`, options: { settingsFile: SETTINGS_FILE } });
 
-async function zipNames(zip: string): Promise<string[]> {
-  const r = await ZipReader.open(zip);
-  try {
-    return r.names;
-  } finally {
-    await r.close();
-  }
-}
+const zipNames = (zip: string) => ZipReader.with(zip, (r) => r.names);
 
 describe('java layers: jars shared by two Maven functions', () => {
   let ws: string;

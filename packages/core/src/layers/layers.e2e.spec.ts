@@ -65,14 +65,7 @@ async function buildLayers(strategy: RuntimeStrategy, project: string, names: st
   return buildLayerProject(strategy, layerRequest(fam, project, names.map((n) => functionRequest(fam, n, [])), out), exec(fam));
 }
 
-async function zipNames(zipPath: string): Promise<string[]> {
-  const zip = await ZipReader.open(zipPath);
-  try {
-    return zip.entries.filter((e) => e.type === 'file').map((e) => e.name);
-  } finally {
-    await zip.close();
-  }
-}
+const zipNames = (zipPath: string) => ZipReader.with(zipPath, (zip) => zip.fileNames);
 
 interface Built {
   plan: LayerPlanFile;

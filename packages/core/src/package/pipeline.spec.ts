@@ -59,14 +59,7 @@ function request(ws: string, over: Partial<FunctionBuildRequest> = {}): Function
   return makeRequest(ws, { family: 'node', runtime: 'nodejs22.x', handler: 'index.handler', projectRoot: PROJECT_ROOT, ...over });
 }
 
-async function zipNames(file: string): Promise<string[]> {
-  const zip = await ZipReader.open(file);
-  try {
-    return zip.names;
-  } finally {
-    await zip.close();
-  }
-}
+const zipNames = (file: string) => ZipReader.with(file, (zip) => zip.names);
 
 
 const sha256 = async (file: string) => createHash('sha256').update(await fsp.readFile(file)).digest();

@@ -121,7 +121,7 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     const { zip } = await archiveStaged(fam, stagingDir, target, {
       exclude: packageExcludes(request.exclude, request.allowSecrets), level: request.compressionLevel, executables: built.executables,
     }, async (written, reader, excluded) => {
-      const files = new Set(reader.entries.filter((e) => e.type === 'file').map((e) => e.name));
+      const files = new Set(reader.fileNames);
       for (const layer of request.layers) {
         const clash = layerPathClashes(strategy.layerRoot?.(request.runtime), layer.paths ?? [], files);
         if (clash.length) {

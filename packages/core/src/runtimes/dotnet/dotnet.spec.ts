@@ -35,24 +35,11 @@ function pkg(ws: string, projectRoot: string, over: Over = {}): Promise<PackageR
   return packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet8', handler: HELLO, projectRoot, ...over }));
 }
 
-async function entries(zip: string): Promise<string[]> {
-  const reader = await ZipReader.open(zip);
-  try {
-    return reader.entries.filter((e) => e.type === 'file').map((e) => e.name);
-  } finally {
-    await reader.close();
-  }
-}
+const entries = (zip: string) => ZipReader.with(zip, (reader) => reader.fileNames);
 
 /** The handler check alone, against a zip already built (no rebuild per handler string). */
-async function checkZip(zip: string, handler: string, architecture: Architecture = 'x86_64'): Promise<HandlerCheck> {
-  const reader = await ZipReader.open(zip);
-  try {
-    const files = new Set(reader.entries.filter((e) => e.type === 'file').map((e) => e.name));
-    return await checkManagedHandler(handler, { root: path.dirname(zip), files, zip: reader }, architecture);
-  } finally {
-    await reader.close();
-  }
+function checkZip(zip: string, handler: string, architecture: Architecture = 'x86_64'): Promise<HandlerCheck> {
+  return ZipReader.with(zip, (reader) => checkManagedHandler(handler, { root: path.dirname(zip), files: new Set(reader.fileNames), zip: reader }, architecture));
 }
 
 describe('dotnet: a function with a workspace library and a NuGet package (dotnet8)', () => {
@@ -172,7 +159,7 @@ describe('dotnet: Native AOT on provided.al2023', () => {
   it('zips one executable native bootstrap and no symbol files', async () => {
     const reader = await ZipReader.open(result.zipPath);
     try {
-      expect(reader.entries.filter((e) => e.type === 'file').map((e) => e.name)).toEqual(['bootstrap']);
+      expect(reader.fileNames).toEqual(['bootstrap']);
       expect(reader.entry('bootstrap')?.executable).toBe(true);
       expect(elfMachine(await reader.read('bootstrap'))).toBe('x86_64');
     } finally {

@@ -20,23 +20,9 @@ function request(ws: string, scenario: string, over: Partial<FunctionBuildReques
   return makeRequest(ws, { family: 'node', runtime: 'nodejs22.x', handler: 'src/handler.handler', projectRoot: `apps/${scenario}`, ...over });
 }
 
-async function zipNames(zipPath: string): Promise<string[]> {
-  const zip = await ZipReader.open(zipPath);
-  try {
-    return zip.names;
-  } finally {
-    await zip.close();
-  }
-}
+const zipNames = (zipPath: string) => ZipReader.with(zipPath, (zip) => zip.names);
 
-async function zipText(zipPath: string, name: string): Promise<string> {
-  const zip = await ZipReader.open(zipPath);
-  try {
-    return (await zip.read(name)).toString('utf8');
-  } finally {
-    await zip.close();
-  }
-}
+const zipText = (zipPath: string, name: string) => ZipReader.with(zipPath, async (zip) => (await zip.read(name)).toString('utf8'));
 
 describe('node: TypeScript handler with a workspace library, a path alias and an npm dependency (ESM)', () => {
   let ws: string;

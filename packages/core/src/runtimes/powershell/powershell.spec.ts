@@ -27,14 +27,7 @@ function pkg(ws: string, projectRoot: string, over: Partial<FunctionBuildRequest
 }
 
 
-async function entries(zip: string): Promise<string[]> {
-  const reader = await ZipReader.open(zip);
-  try {
-    return reader.entries.filter((e) => e.type === 'file').map((e) => e.name);
-  } finally {
-    await reader.close();
-  }
-}
+const entries = (zip: string) => ZipReader.with(zip, (reader) => reader.fileNames);
 
 /** A stand-in pwsh distribution: a `pwsh` launcher of the installed pwsh, as the issue allows. */
 async function standInDistribution(pwsh: string): Promise<string> {

@@ -7,23 +7,9 @@ import { elfMachine } from '../../test-support/workspace';
 import { packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
 import { invokePackaged } from '../../test-support/invoke';
 
-async function zipNames(zipPath: string): Promise<string[]> {
-  const zip = await ZipReader.open(zipPath);
-  try {
-    return zip.entries.map((e) => e.name);
-  } finally {
-    await zip.close();
-  }
-}
+const zipNames = (zipPath: string) => ZipReader.with(zipPath, (zip) => zip.names);
 
-async function zipFile(zipPath: string, name: string): Promise<Buffer> {
-  const zip = await ZipReader.open(zipPath);
-  try {
-    return await zip.read(name);
-  } finally {
-    await zip.close();
-  }
-}
+const zipFile = (zipPath: string, name: string) => ZipReader.with(zipPath, (zip) => zip.read(name));
 
 describe('python: with-deps (requirements.txt, a workspace library, pure and compiled wheels)', () => {
   let index: TestIndex;

@@ -35,14 +35,7 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
     sandboxes.push(r.sandboxDir!);
     return { ...r, taskRoot: path.join(r.sandboxDir!, 'task') };
   };
-  const zipText = async (name: string) => {
-    const zip = await ZipReader.open(built.zipPath);
-    try {
-      return (await zip.read(name)).toString('utf8');
-    } finally {
-      await zip.close();
-    }
-  };
+  const zipText = (name: string) => ZipReader.with(built.zipPath, async (zip) => (await zip.read(name)).toString('utf8'));
 
   beforeAll(async () => {
     requireRuby();
