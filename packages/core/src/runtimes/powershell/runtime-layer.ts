@@ -79,7 +79,7 @@ async function checkDistribution(req: RuntimeLayerRequest, dir: string, warnings
  * `powershell-runtime/`, and the given pwsh distribution in `powershell/`. Lambda unpacks it to
  * /opt, where it starts /opt/bootstrap for a provided.* function without a bootstrap of its own.
  */
-export async function buildPowerShellRuntimeLayer(req: RuntimeLayerRequest, deps: { exec?: Exec; log?: (m: string) => void } = {}): Promise<RuntimeLayerResult> {
+export async function buildPowerShellRuntimeLayer(req: RuntimeLayerRequest, deps: { exec?: Exec } = {}): Promise<RuntimeLayerResult> {
   const exec = deps.exec ?? realExec;
   const warnings: string[] = [];
   return withTempDirs('powershell-runtime', async (staging, work) => {
@@ -109,7 +109,6 @@ export async function buildPowerShellRuntimeLayer(req: RuntimeLayerRequest, deps
     });
     const manifestPath = path.join(req.outputPath, 'manifest.json');
     await writeJsonAtomic(manifestPath, manifest);
-    deps.log?.(`${req.name}: ${zip.path} ${zip.zippedSize} bytes, CodeSha256 ${zip.codeSha256}`);
     return { zipPath: zip.path, manifestPath, manifest };
   });
 }

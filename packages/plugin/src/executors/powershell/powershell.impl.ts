@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { buildPowerShellRuntimeLayer } from '@nx-lambda/core';
-import { projectLocation, resolveOutputPath } from '../shared/package-options';
+import { buildPowerShellRuntimeLayer, formatBytes } from '@nx-lambda/core';
+import { projectLocation, resolveOutputPath, shownPath } from '../shared/package-options';
 import { runPackageExecutor } from '../shared/run-package';
 import { normalizePowerShellOptions, normalizeRuntimeLayerOptions, PowerShellExecutorOptions } from './lib/normalize-options';
 import { failOnKnownError } from '../shared/known-failure';
@@ -20,8 +20,10 @@ export default async function powershellExecutor(options: PowerShellExecutorOpti
     const result = await buildPowerShellRuntimeLayer({
       name: loc.projectName, distribution: path.resolve(loc.workspaceRoot, distribution), architecture: options.architecture ?? 'x86_64',
       outputPath: resolveOutputPath(loc, options.outputPath), compressionLevel: options.compressionLevel,
-    }, { log: (m) => console.log(m) });
-    for (const w of result.manifest.warnings) console.warn(`  warning: ${w}`);
+    });
+    const m = result.manifest;
+    console.log(`${m.name}: ${shownPath(loc.workspaceRoot, result.zipPath)}\n  ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
+    for (const w of m.warnings) console.warn(`  warning: ${w}`);
     return { success: true, zipPath: result.zipPath };
   });
 }

@@ -44,6 +44,15 @@ export function resolveOutputPath(loc: ProjectLocation, outputPath: string | und
 }
 
 /**
+ * A path as a task's output shows it: relative to the workspace root. Nx replays a cached task's
+ * output in other checkouts and on other machines, where an absolute path would name the wrong place.
+ */
+export function shownPath(workspaceRoot: string, file: string): string {
+  const rel = path.relative(workspaceRoot, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+/**
  * Rules across fields that schema.json cannot express; returns a new request and never mutates
  * `options`. Misconfiguration throws with what to change.
  */

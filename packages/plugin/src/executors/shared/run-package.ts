@@ -1,7 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { formatBytes, FunctionBuildRequest, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
-import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation } from './package-options';
+import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation, shownPath } from './package-options';
 import { failOnKnownError } from './known-failure';
 import { contextForTask, runBatch, TaskOutput } from './batch';
 
@@ -22,7 +22,7 @@ async function requestFor<O extends CommonPackageOptions>(spec: PackageExecutorS
 async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, request: FunctionBuildRequest, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
   const result = await packageFunction(strategyFor(spec.family), request, { log: out.log });
   const m = result.manifest;
-  out.log(`${m.name}: ${result.zipPath}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
+  out.log(`${m.name}: ${shownPath(request.workspaceRoot, result.zipPath)}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
   for (const w of m.warnings) out.warn(`  warning: ${w}`);
   return { success: true, zipPath: result.zipPath };
 }
