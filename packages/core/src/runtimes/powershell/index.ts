@@ -143,7 +143,7 @@ async function build(ctx: BuildContext): Promise<BuildResult> {
     }
     if (!satisfies(source.version, r)) throw versionConflict(request.projectName, r, source);
     staged.set(key, source);
-    dependencies.push(await stageModule(ctx.stagingDir, source, r.requiredBy));
+    dependencies.push(await stageModule(ctx.stagingDir, source, r.requiredBy, request.workspaceRoot));
     const manifest = await fsp.readFile(path.join(source.dir, `${source.name}.psd1`), 'utf8').catch(() => '');
     for (const name of manifestRequiredModules(manifest)) queue.push({ name, version: '', requiredVersion: '', maximumVersion: '', requiredBy: `module ${source.name}` });
   }

@@ -69,8 +69,11 @@ export function moduleFolder(m: ModuleSource): string {
   return m.version ? `modules/${m.name}/${m.version}` : `modules/${m.name}`;
 }
 
-/** Copies a module into the staging folder and says why it is there. */
-export async function stageModule(stagingDir: string, m: ModuleSource, requiredBy: string): Promise<DependencyRecord> {
+/**
+ * Copies a module into the staging folder and says why it is there. A workspace module is named
+ * by its folder in the workspace, so the manifest reads the same in every checkout.
+ */
+export async function stageModule(stagingDir: string, m: ModuleSource, requiredBy: string, workspaceRoot: string): Promise<DependencyRecord> {
   const dest = path.join(stagingDir, moduleFolder(m));
   if ((await fsp.stat(dest).catch(() => undefined))?.isDirectory()) {
     throw new LambdaPackageError('powershell:modules', `module ${m.name} ${m.version ?? ''} is supplied twice`, [`from ${m.dir}`],
@@ -79,6 +82,8 @@ export async function stageModule(stagingDir: string, m: ModuleSource, requiredB
   await copyTree(m.dir, dest, { skip: NOT_MODULE_FILES });
   return {
     name: m.name, version: m.version ?? '0.0.0', size: await treeSize(dest), location: 'function', platform: 'any',
-    reason: `${m.origin === 'workspace' ? 'workspace module project' : 'from the module path'} ${m.dir}, required by ${requiredBy}`,
+    reason: m.origin === 'workspace'
+      ? `workspace module project ${path.relative(workspaceRoot, m.dir).split(path.sep).join('/')}, required by ${requiredBy}`
+      : `from the module path ${m.dir}, required by ${requiredBy}`,
   };
 }

@@ -61,7 +61,7 @@ describe('powershell: a function with a workspace module, run on the runtime lay
   });
 
   it('records the module with its version and origin in the manifest', () => {
-    expect(result.manifest.dependencies).toEqual([expect.objectContaining({ name: 'PowerShellGreeting', version: '1.2.0', location: 'function', reason: expect.stringContaining('workspace module project') })]);
+    expect(result.manifest.dependencies).toEqual([expect.objectContaining({ name: 'PowerShellGreeting', version: '1.2.0', location: 'function', reason: 'workspace module project libs/greeting, required by handler.ps1' })]);
     expect(result.manifest.toolchain.pwsh).toMatch(/^7\./);
   });
 
