@@ -71,6 +71,21 @@ describe('packaging', () => {
     for (const layer of LAYERS) expect(ws.exists(`dist/layers/${layer}/plan.json`), layer).toBe(true);
   });
 
+  it('a function whose lambda.json its executor refuses fails alone: the other Node.js functions still package in their batch', async () => {
+    const marker = 'functions/node-b/lambda.json';
+    await ws.write(marker, JSON.stringify({ ...JSON.parse(await ws.read(marker)), architecture: 'arm' }));
+    try {
+      const { stdout, stderr, code } = await ws.nx(['run-many', '-t', 'package', '-p', 'node-a,node-b,node-c', '--skip-nx-cache', STATIC], [1]);
+      expect(code).toBe(1);
+      const runs = parseTaskRuns(stdout).filter((r) => r.target === 'package');
+      expect(runs.find((r) => r.project === 'node-b')?.output ?? stderr).toContain("'arm' should be one of x86_64,arm64");
+      for (const fn of ['node-a', 'node-c']) expect(runs.find((r) => r.project === fn)?.output, fn).toContain(`${fn}: ${zipOf(fn)}`);
+      expect(`${stdout}${stderr}`).toMatch(/Failed tasks:\s+- node-b:package\s/);
+    } finally {
+      await ws.git(['checkout', '--', marker]);
+    }
+  });
+
   it('runs every packaged handler from its zip and layers (nx run-many -t invoke)', async () => {
     await packageAll();
     const { stdout } = await ws.nx(['run-many', '-t', 'invoke', `--event=${EVENT_FILE}`, STATIC]);

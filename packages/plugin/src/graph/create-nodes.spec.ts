@@ -41,6 +41,18 @@ describe('functionNode', () => {
     expect(pkg.inputs).toContainEqual({ dependentTasksOutputFiles: '**/functions/f.json', transitive: false });
   });
 
+  it('keeps a package target out of Nx batch mode when its executor would refuse the options, and says why', async () => {
+    const ws = await tempDir('nodes', {
+      'good/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'arm64', minify: true }),
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'arm', memorySize: 512 }),
+    });
+    const good = functionNode('good/lambda.json', normalizePluginOptions({}), ws).projects!.good.targets!.package;
+    expect(good.parallelism).toBeUndefined();
+    const bad = functionNode('bad/lambda.json', normalizePluginOptions({}), ws).projects!.bad.targets!.package;
+    expect(bad.parallelism).toBe(false);
+    expect(bad.metadata!.description).toContain('fix bad/lambda.json: "architecture" is "arm"; use one of x86_64, arm64; "memorySize" is not an option of this executor');
+  });
+
   it('says what to fix for a marker without a handler, an unknown runtime, or an ambiguous custom runtime', async () => {
     const ws = await tempDir('nodes', {
       'a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
+import { OptionSchema, schemaProblems } from './schema-check';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
 export interface NxLambdaPluginOptions {
@@ -42,6 +43,30 @@ export function projectNameAt(workspaceRoot: string, root: string): string {
     }
   }
   return path.posix.basename(root);
+}
+
+const schemas = new Map<string, OptionSchema>();
+
+/** The schema.json of an executor of this plugin (the same file executors.json names). */
+function executorSchema(executor: string): OptionSchema {
+  let schema = schemas.get(executor);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'executors', executor, 'schema.json'), 'utf8')) as OptionSchema;
+    schemas.set(executor, schema);
+  }
+  return schema;
+}
+
+/**
+ * A target whose options its executor's schema refuses runs on its own (`parallelism: false`
+ * keeps it out of Nx batch mode), where Nx says what is wrong for this function alone: in a batch,
+ * Nx checks every task's options before the executor starts and the first refusal ends them all.
+ */
+function isolateIfRefused(target: TargetConfiguration, executor: string, markerPath: string): TargetConfiguration {
+  const problems = schemaProblems(executorSchema(executor), target.options);
+  if (!problems.length) return target;
+  const description = `${target.metadata?.description ?? ''} - fix ${markerPath}: ${problems.join('; ')}`;
+  return { ...target, parallelism: false, metadata: { ...target.metadata, description } };
 }
 
 /** Targets of one function project, inferred from its lambda.json. */
@@ -91,7 +116,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
         projectType: 'application',
         tags: ['lambda', `lambda:${family}`],
         targets: {
-          [options.packageTargetName]: pkg,
+          [options.packageTargetName]: isolateIfRefused(pkg, family, markerPath),
           [options.deployTargetName]: deploy,
           [options.invokeTargetName]: invoke,
         },
