@@ -59,6 +59,34 @@ exports.fail = async () => { throw new RangeError('out of stock'); };` };
     expect(printed).toContain('"errorMessage": "out of stock"');
   });
 
+  it('lends a Node.js function the workspace\'s copy of each AWS SDK package its bundle imports, and names one that is missing', async () => {
+    const sdkFn = (name: string, imports: string[]) => JSON.stringify({ name, family: 'node', runtime: 'nodejs20.x', handler: 'index.handler', architecture: 'x86_64', notes: { externalImports: imports } });
+    const ws = await tempDir('invoke-sdk', {
+      'node_modules/@aws-sdk/client-sqs/package.json': '{"name":"@aws-sdk/client-sqs","main":"index.js"}',
+      'node_modules/@aws-sdk/client-sqs/index.js': 'exports.SQSClient = class SQSClient {};',
+      'apps/queue/lambda.json': '{}', 'apps/table/lambda.json': '{}',
+      'dist/apps/queue/manifest.json': sdkFn('queue', ['@aws-sdk/client-sqs']),
+      'dist/apps/table/manifest.json': sdkFn('table', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs']),
+    });
+    const code = (pkg: string, name: string) => ({ 'index.mjs': `import * as sdk from '${pkg}';\nexport const handler = async () => Object.keys(sdk).includes('${name}');\n` });
+    await zipTree(path.join(ws, 'dist/apps/queue/function.zip'), code('@aws-sdk/client-sqs', 'SQSClient'));
+    await zipTree(path.join(ws, 'dist/apps/table/function.zip'), code('@aws-sdk/client-dynamodb', 'DynamoDBClient'));
+    const ctx = (projectName: string) => ({ ...context, root: ws, cwd: ws, projectName, projectsConfigurations: { version: 2, projects: { queue: { root: 'apps/queue' }, table: { root: 'apps/table' } } } } as unknown as ExecutorContext);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await invokeExecutor({}, ctx('queue'))).success).toBe(true);
+      expect(log.mock.calls.flat().join('\n')).toContain('true');
+      expect((await invokeExecutor({}, ctx('table'))).success).toBe(false);
+      const printed = err.mock.calls.flat().join('\n');
+      expect(printed).toContain("Cannot find package '@aws-sdk/client-dynamodb'");
+      expect(printed).toMatch(/warning: @aws-sdk\/client-dynamodb not found in .*node_modules: .*install @aws-sdk\/client-dynamodb in the workspace/);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  });
+
   it('fails with a hint to package first when there is no manifest', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const out = await invokeExecutor({ outputPath: 'dist/nowhere' }, context);

@@ -33,8 +33,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
     const result = await invokeFunction({
       zipPath: path.join(n.artifactDir, FUNCTION_ZIP), layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
       architecture: manifest.architecture, eventJson, timeoutMs: n.timeoutMs, memoryMb: n.memoryMb, env: n.env, functionName: projectName,
-      // Lambda's Node.js runtimes supply AWS SDK v3, which bundles leave out: the workspace's copy stands in for it.
-      ...(manifest.family === 'node' ? { runtimeModules: { from: path.join(context.root, 'node_modules'), packages: ['@aws-sdk'] } } : {}),
+      ...(manifest.family === 'node' ? { runtimeModules: { from: path.join(context.root, 'node_modules'), packages: runtimeSuppliedImports(manifest.notes) } } : {}),
     });
     const failed = Boolean(result.error || result.initError);
     (failed ? console.error : console.log)(formatInvocation(result, n.memoryMb));
@@ -42,6 +41,17 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
   });
 }
 
+/**
+ * Lambda's Node.js runtimes supply AWS SDK v3, which bundles leave out: the workspace's copies of
+ * the SDK packages the bundle imports stand in for them, each named, so a missing one is named in
+ * the warning. A manifest without the list (written before it was recorded) gets the whole scope.
+ */
+function runtimeSuppliedImports(notes: Record<string, unknown> | undefined): string[] {
+  const imports = notes?.externalImports;
+  if (!Array.isArray(imports)) return ['@aws-sdk'];
+  const sdk = imports.filter((i): i is string => typeof i === 'string' && i.startsWith('@aws-sdk/')).map((i) => i.split('/').slice(0, 2).join('/'));
+  return [...new Set(sdk)].sort();
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
