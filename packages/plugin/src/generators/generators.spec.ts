@@ -37,6 +37,14 @@ describe('generators on a virtual tree', () => {
     expect(tree.read('apps/billing/src/handler.ts', 'utf-8')).toContain("function: 'billing'");
   });
 
+  it('function refuses a Lambda runtime its language cannot use, naming the ones it can', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await expect(functionGenerator(tree, { name: 'old', runtime: 'python', lambdaRuntime: 'python2.7', skipFormat: true }))
+      .rejects.toThrow(/a python function cannot run on "python2.7".\nUse --lambdaRuntime with one of: python3.9, .*python3.13.* \(or leave it out for python3.12\)/);
+    await expect(functionGenerator(tree, { name: 'aot', runtime: 'dotnet', lambdaRuntime: 'provided.al2023', skipFormat: true })).rejects.toThrow(/one of: dotnet8/);
+    expect(tree.exists('functions/old')).toBe(false);
+  });
+
   it('function refuses to overwrite an existing project', async () => {
     tree.write('functions/orders/app.py', 'mine');
     await expect(functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true })).rejects.toThrow(/functions\/orders already exists/);

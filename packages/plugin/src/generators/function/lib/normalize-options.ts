@@ -1,5 +1,5 @@
 import { names } from '@nx/devkit';
-import type { RuntimeFamily } from '@nx-lambda/core';
+import { strategyFor, type RuntimeFamily } from '@nx-lambda/core';
 
 export interface FunctionGeneratorOptions {
   name: string;
@@ -23,6 +23,15 @@ export const FUNCTION_DEFAULTS: Record<RuntimeFamily, { lambdaRuntime: string; h
   dotnet: { lambdaRuntime: 'dotnet8', handler: (n) => `${n.className}::${n.className}.Function::Handler` },
   powershell: { lambdaRuntime: 'provided.al2023', handler: () => 'handler.ps1::Invoke-Handler' },
 };
+
+/**
+ * Lambda runtimes a scaffolded function of the family can use: those its executor builds, except
+ * the custom runtime for C#, whose template is a managed function (Native AOT needs another project).
+ */
+export function scaffoldRuntimes(family: RuntimeFamily): string[] {
+  const all = [...strategyFor(family).lambdaRuntimes];
+  return family === 'dotnet' ? all.filter((r) => !r.startsWith('provided')) : all;
+}
 
 export interface TemplateNames {
   /** Project and folder name, kebab-case. */
@@ -65,6 +74,11 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
   if (!defaults) {
     throw new Error(`nx-lambda:function - unknown runtime "${options.runtime}".\nUse one of: ${Object.keys(FUNCTION_DEFAULTS).join(', ')}.`);
   }
+  const lambdaRuntime = options.lambdaRuntime ?? defaults.lambdaRuntime;
+  const runtimes = scaffoldRuntimes(options.runtime);
+  if (!runtimes.includes(lambdaRuntime)) {
+    throw new Error(`nx-lambda:function - a ${options.runtime} function cannot run on "${lambdaRuntime}".\nUse --lambdaRuntime with one of: ${runtimes.join(', ')} (or leave it out for ${defaults.lambdaRuntime}).`);
+  }
   const n = templateNames(options.name);
   const projectRoot = (options.directory ?? `functions/${n.name}`).replace(/\/+$/, '').replace(/^\.\//, '');
   return {
@@ -72,7 +86,7 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
     family: options.runtime,
     projectRoot,
     architecture: options.architecture ?? 'x86_64',
-    lambdaRuntime: options.lambdaRuntime ?? defaults.lambdaRuntime,
+    lambdaRuntime,
     handler: defaults.handler(n),
     tags: (options.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     pwshDistribution: options.pwshDistribution ?? `tools/pwsh/powershell-7.5.4-linux-${(options.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x64'}.tar.gz`,
