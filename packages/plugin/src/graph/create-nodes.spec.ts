@@ -53,6 +53,20 @@ describe('functionNode', () => {
     expect(bad.metadata!.description).toContain('fix bad/lambda.json: "architecture" is "arm"; use one of x86_64, arm64; "memorySize" is not an option of this executor');
   });
 
+  it('checks project.json\'s options for the package target too: Nx merges them over the inferred ones', async () => {
+    const ws = await tempDir('nodes', {
+      'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      'fn/project.json': JSON.stringify({ name: 'fn', targets: { package: { options: { format: 'umd' } } } }),
+      'own/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      'own/project.json': JSON.stringify({ name: 'own', targets: { package: { executor: 'nx:run-commands', options: { command: 'make zip' } } } }),
+    });
+    const fn = functionNode('fn/lambda.json', normalizePluginOptions({}), ws).projects!.fn.targets!.package;
+    expect(fn.parallelism).toBe(false);
+    expect(fn.metadata!.description).toContain('fix fn/lambda.json or fn/project.json: "format" is "umd"; use one of esm, cjs');
+    // A project.json target with another executor replaces the inferred one: its options are not ours to check.
+    expect(functionNode('own/lambda.json', normalizePluginOptions({}), ws).projects!.own.targets!.package.parallelism).toBeUndefined();
+  });
+
   it('says what to fix for a marker without a handler, an unknown runtime, or an ambiguous custom runtime', async () => {
     const ws = await tempDir('nodes', {
       'a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),

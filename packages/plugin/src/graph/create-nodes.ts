@@ -33,16 +33,19 @@ export function normalizePluginOptions(options: NxLambdaPluginOptions | undefine
   };
 }
 
+interface ProjectFile {
+  name?: string;
+  targets?: Record<string, { executor?: string; options?: Record<string, unknown> }>;
+}
+
+function readProjectFile(workspaceRoot: string, root: string, file: 'project.json' | 'package.json'): ProjectFile | undefined {
+  const abs = path.join(workspaceRoot, root, file);
+  return existsSync(abs) ? (JSON.parse(readFileSync(abs, 'utf8')) as ProjectFile) : undefined;
+}
+
 /** Name of the project at `root`: what project.json or package.json says, else the folder name. */
 export function projectNameAt(workspaceRoot: string, root: string): string {
-  for (const file of ['project.json', 'package.json']) {
-    const abs = path.join(workspaceRoot, root, file);
-    if (existsSync(abs)) {
-      const name = (JSON.parse(readFileSync(abs, 'utf8')) as { name?: string }).name;
-      if (name) return name;
-    }
-  }
-  return path.posix.basename(root);
+  return readProjectFile(workspaceRoot, root, 'project.json')?.name ?? readProjectFile(workspaceRoot, root, 'package.json')?.name ?? path.posix.basename(root);
 }
 
 const schemas = new Map<string, OptionSchema>();
@@ -62,10 +65,15 @@ function executorSchema(executor: string): OptionSchema {
  * keeps it out of Nx batch mode), where Nx says what is wrong for this function alone: in a batch,
  * Nx checks every task's options before the executor starts and the first refusal ends them all.
  */
-function isolateIfRefused(target: TargetConfiguration, executor: string, markerPath: string): TargetConfiguration {
-  const problems = schemaProblems(executorSchema(executor), target.options);
+function isolateIfRefused(target: TargetConfiguration, family: string, where: { markerPath: string; workspaceRoot: string; targetName: string }): TargetConfiguration {
+  // project.json's options for the same executor are merged over the inferred ones by Nx.
+  const root = path.posix.dirname(where.markerPath);
+  const written = readProjectFile(where.workspaceRoot, root, 'project.json')?.targets?.[where.targetName];
+  const mergesOver = written && (written.executor === undefined || written.executor === target.executor);
+  const problems = schemaProblems(executorSchema(family), { ...target.options, ...(mergesOver ? written.options : {}) });
   if (!problems.length) return target;
-  const description = `${target.metadata?.description ?? ''} - fix ${markerPath}: ${problems.join('; ')}`;
+  const files = mergesOver && written.options ? `${where.markerPath} or ${root}/project.json` : where.markerPath;
+  const description = `${target.metadata?.description ?? ''} - fix ${files}: ${problems.join('; ')}`;
   return { ...target, parallelism: false, metadata: { ...target.metadata, description } };
 }
 
@@ -116,7 +124,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
         projectType: 'application',
         tags: ['lambda', `lambda:${family}`],
         targets: {
-          [options.packageTargetName]: isolateIfRefused(pkg, family, markerPath),
+          [options.packageTargetName]: isolateIfRefused(pkg, family, { markerPath, workspaceRoot, targetName: options.packageTargetName }),
           [options.deployTargetName]: deploy,
           [options.invokeTargetName]: invoke,
         },
