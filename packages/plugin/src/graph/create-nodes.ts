@@ -45,17 +45,17 @@ function readProjectFile(workspaceRoot: string, root: string, file: 'project.jso
 
 /** Name of the project at `root`: what project.json or package.json says, else the folder name. */
 export function projectNameAt(workspaceRoot: string, root: string): string {
-  return readProjectFile(workspaceRoot, root, 'project.json')?.name ?? readProjectFile(workspaceRoot, root, 'package.json')?.name ?? path.posix.basename(root);
+  return readProjectFile(workspaceRoot, root, 'project.json')?.name || readProjectFile(workspaceRoot, root, 'package.json')?.name || path.posix.basename(root);
 }
 
 const schemas = new Map<string, OptionSchema>();
 
-/** The schema.json of an executor of this plugin (the same file executors.json names). */
-function executorSchema(executor: string): OptionSchema {
-  let schema = schemas.get(executor);
+/** The schema.json of a runtime's package executor (the same file executors.json names). */
+function executorSchema(family: string): OptionSchema {
+  let schema = schemas.get(family);
   if (!schema) {
-    schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'executors', executor, 'schema.json'), 'utf8')) as OptionSchema;
-    schemas.set(executor, schema);
+    schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'executors', family, 'schema.json'), 'utf8')) as OptionSchema;
+    schemas.set(family, schema);
   }
   return schema;
 }
