@@ -102,12 +102,16 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
   const resolved = await resolveAll(strategy, req, deps, warnings);
   // Resolve may not know a dependency's size (npm packages installed from the lockfile), and a
   // bundled package is smaller in a function than in a layer: measure what a layer would hold.
-  const measured = await measureLayerSizes(strategy.layerFromFunctionBuilds ? [] : dependenciesToMeasure(resolved), (batch) =>
+  const toMeasure = strategy.layerFromFunctionBuilds ? [] : dependenciesToMeasure(resolved);
+  const inWorkspace = toMeasure.length && strategy.layerSizesInWorkspace
+    ? await atStep(`${where}:sizes`, () => strategy.layerSizesInWorkspace!(req.workspaceRoot, toMeasure))
+    : new Map<string, number>();
+  const measured = await measureLayerSizes(toMeasure.filter((d) => !inWorkspace.has(dependencyKey(d))), (batch) =>
     withTempDirs(`${req.family}-measure`, (stagingDir, workDir) => {
       const ctx = contextFor(layerRequestFor(req, `${req.project}-measure`, workDir), stagingDir, workDir, deps, warnings);
       return atStep(`${where}:measure`, () => strategy.buildLayer!(ctx, batch));
     }));
-  const sized = withMeasuredSizes(resolved, measured);
+  const sized = withMeasuredSizes(resolved, new Map([...inWorkspace, ...measured]));
   const planned: DependencyLayerPlan = planLayers(
     sized.functions.map((f) => ({ name: f.name, dependencies: f.dependencies, codeSize: 0 })),
     {

@@ -13,6 +13,7 @@ import { isolatedPipExec } from '../runtimes/python/test-support/python-workspac
 import { serveSimpleIndex, SimpleIndex } from '../runtimes/python/test-support/simple-index';
 import { makeRequest, tempDir } from '../test-support/workspace';
 import type { FunctionBuildRequest, LayerAssignment, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
+import { dependencyKey } from '../runtimes/types';
 import { buildLayerProject, LayerProjectRequest } from './build-layers';
 import { LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, readFunctionShare } from './layer-artifacts';
 import { NodeFunctionSpec, NPM_EXPECTED, readJson, writeNodeFunction, writeNpmWorkspace, writePaddedWheel, writePythonFunction } from './test-support/layered-workspace';
@@ -135,6 +136,18 @@ describe('layers end to end: node', () => {
       const names = await zipNames(path.join(root, 'dist/layers/node-shared', layer.name, LAYER_ZIP));
       expect(names.every((n) => n.startsWith('nodejs/node_modules/')), layer.name).toBe(true);
       for (const d of layer.dependencies) expect(names, layer.name).toContain(`nodejs/node_modules/${d.name}/package.json`);
+    }
+  });
+
+  it('sizes layer packages from the workspace\'s installed copies, byte for byte what the layer zips hold', async () => {
+    const layered = node.plan.layers.flatMap((l) => l.dependencies.map((d) => ({ layer: l.name, d })));
+    const inWorkspace = await NodeStrategy.layerSizesInWorkspace!(root, layered.map(({ d }) => d));
+    expect(inWorkspace.size).toBe(layered.length); // read in place: no layer was staged to measure them
+    for (const { layer, d } of layered) {
+      const prefix = `nodejs/node_modules/${d.name}/`;
+      const inZip = await ZipReader.with(path.join(root, 'dist/layers/node-shared', layer, LAYER_ZIP), (zip) =>
+        zip.entries.filter((e) => e.type === 'file' && e.name.startsWith(prefix) && !e.name.slice(prefix.length).includes('node_modules/')).reduce((n, e) => n + e.size, 0));
+      expect(inWorkspace.get(dependencyKey(d)), `${layer} ${d.name}`).toBe(inZip);
     }
   });
 

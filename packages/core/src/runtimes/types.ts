@@ -127,6 +127,13 @@ export interface RuntimeStrategy {
    */
   layerFromFunctionBuilds?: boolean;
   /**
+   * Bytes in a layer of those `deps` the workspace already holds exactly as a layer install would
+   * lay them out (Node: a locked, platform-independent package without install scripts, in the
+   * workspace's node_modules), read in place; the others are measured by staging a layer. Only a
+   * speed-up: each size must be the one staging would give (a test compares them).
+   */
+  layerSizesInWorkspace?(workspaceRoot: string, deps: readonly ResolvedDependency[]): Promise<Map<string, number>>;
+  /**
    * Stops helper processes the strategy keeps between builds (esbuild's service). A batch of
    * builds in one process calls it at the end, so the process exits at once with nothing left
    * behind; the next build starts them again.

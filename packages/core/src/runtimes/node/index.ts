@@ -6,9 +6,9 @@ import type { BuildContext, DependencyRecord, ExcludePlan, FinalTree, HandlerChe
 import { dependencyKey } from '../types';
 import { analyse, bundleJobOf, NodeAnalysis } from './analyse';
 import { prebundle, stopBundler } from './esbuild';
-import { LOCKFILE, lockClosure, packageNameOfKey, readWorkspaceLock } from './lockfile';
-import { annotatedCommonJsExports, externalImports } from './metafile';
-import { installLocked, InstalledPackage, npmPlatform, npmVersion } from './npm';
+import { LOCKFILE, lockClosure, packageNameOfKey, readWorkspaceLock, WorkspaceLock } from './lockfile';
+import { annotatedCommonJsExports, externalImports, readPackageJson } from './metafile';
+import { installLocked, InstalledPackage, npmPlatform, npmVersion, packageBytes } from './npm';
 import { bundleFileName, NODE_RUNTIMES } from './options';
 
 export { NODE_RUNTIMES } from './options';
@@ -60,6 +60,8 @@ export const NodeStrategy: RuntimeStrategy = {
 
   dispose: stopBundler,
 
+  layerSizesInWorkspace,
+
   async prepareBatch(requests) {
     const jobs = await Promise.all(requests.map((r) => bundleJobOf(r, []).catch(() => undefined)));
     await prebundle(jobs.filter((j) => j !== undefined));
@@ -78,9 +80,7 @@ export const NodeStrategy: RuntimeStrategy = {
       throw new LambdaPackageError('node:layer', `${request.projectName}: the workspace has no ${LOCKFILE}`, [], `run npm install at the workspace root and commit ${LOCKFILE}`);
     }
     const keys = deps.map((d) => {
-      const key = Object.keys(lock.packages)
-        .filter((k) => k.includes('node_modules/') && (lock.packages[k].name ?? packageNameOfKey(k)) === d.name && lock.packages[k].version === d.version)
-        .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+      const key = lockKeyOf(lock, d);
       if (!key) {
         throw new LambdaPackageError('node:layer', `${request.projectName}: ${d.name}@${d.version} is not pinned by ${LOCKFILE}`,
           [`lockfile: ${lock.file}`], 'run npm install at the workspace root, then plan the layer again');
@@ -100,6 +100,33 @@ export const NodeStrategy: RuntimeStrategy = {
     };
   },
 };
+
+/** Where the workspace installs `d`: the shallowest lockfile key of that name and version. */
+function lockKeyOf(lock: WorkspaceLock, d: { name: string; version: string }): string | undefined {
+  return Object.keys(lock.packages)
+    .filter((k) => k.includes('node_modules/') && (lock.packages[k].name ?? packageNameOfKey(k)) === d.name && lock.packages[k].version === d.version)
+    .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+}
+
+/**
+ * A layer install unpacks the same tarball the workspace's install did, so a package that no
+ * install script changed and that is the same on every platform takes the bytes its workspace copy
+ * takes: read in place instead of staging a layer (which installs and copies every file).
+ */
+async function layerSizesInWorkspace(workspaceRoot: string, deps: readonly ResolvedDependency[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const lock = await readWorkspaceLock(workspaceRoot);
+  if (!lock) return sizes;
+  await Promise.all(deps.map(async (d) => {
+    const key = d.platform === 'any' ? lockKeyOf(lock, d) : undefined;
+    const entry = key ? lock.packages[key] : undefined;
+    if (!key || !entry || entry.hasInstallScript || entry.os || entry.cpu || entry.libc || entry.link) return;
+    const dir = path.join(workspaceRoot, key);
+    if ((await readPackageJson(dir))?.version !== d.version) return;
+    sizes.set(dependencyKey(d), await packageBytes(dir));
+  }));
+  return sizes;
+}
 
 function bundledRecords(a: NodeAnalysis): DependencyRecord[] {
   return a.bundled.map((b) => ({

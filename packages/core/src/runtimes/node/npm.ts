@@ -82,18 +82,18 @@ export async function installLocked(
   for (const [key, pkg] of [...placed].sort(([a], [b]) => a.localeCompare(b))) {
     const dir = path.join(opts.destDir, key);
     if (!(await fsp.stat(path.join(dir, 'package.json')).catch(() => undefined))) continue; // optional, other platform
-    installed.push({ name: pkg.name, version: pkg.version, path: key, size: await bytesOutsideNodeModules(dir), platform: platformKey(pkg.entry, platform) });
+    installed.push({ name: pkg.name, version: pkg.version, path: key, size: await packageBytes(dir), platform: platformKey(pkg.entry, platform) });
   }
   return installed;
 }
 
 /** Bytes of one installed package, not counting packages nested in its own node_modules. */
-async function bytesOutsideNodeModules(dir: string): Promise<number> {
+export async function packageBytes(dir: string): Promise<number> {
   let total = 0;
   for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
     if (e.name === 'node_modules') continue;
     const abs = path.join(dir, e.name);
-    if (e.isDirectory()) total += await bytesOutsideNodeModules(abs);
+    if (e.isDirectory()) total += await packageBytes(abs);
     else if (e.isFile()) total += (await fsp.stat(abs)).size;
   }
   return total;
