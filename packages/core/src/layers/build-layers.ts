@@ -45,9 +45,12 @@ function contextFor(request: FunctionBuildRequest, stagingDir: string, workDir: 
 /** Resolves each function's dependencies exactly as its package target does. */
 async function resolveAll(strategy: RuntimeStrategy, req: LayerProjectRequest, deps: PackageDeps, warnings: string[]) {
   const out: { name: string; dependencies: ResolvedDependency[] }[] = [];
-  for (const fn of [...req.functions].sort((a, b) => a.projectName.localeCompare(b.projectName))) {
+  const functions = [...req.functions].sort((a, b) => a.projectName.localeCompare(b.projectName)).map((fn) => ({ ...fn, layers: [] }));
+  // Resolving every function is a batch of builds (Node: one esbuild run instead of one per function).
+  if (strategy.prepareBatch) await atStep(`layer:${req.project}:prepare`, () => strategy.prepareBatch!(functions));
+  for (const fn of functions) {
     const resolved = await withTempDirs(`${req.family}-resolve`, (staging, work) =>
-      atStep(`layer:${req.project}:resolve:${fn.projectName}`, () => strategy.resolve(contextFor({ ...fn, layers: [] }, staging, work, deps, warnings))));
+      atStep(`layer:${req.project}:resolve:${fn.projectName}`, () => strategy.resolve(contextFor(fn, staging, work, deps, warnings))));
     out.push({ name: fn.projectName, dependencies: resolved });
   }
   return out;
