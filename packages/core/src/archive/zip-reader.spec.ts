@@ -24,6 +24,25 @@ describe('verifyZip', () => {
     await expect(verifyZip(file)).rejects.toThrow(/^archive:verify - f.zip is not a valid zip: CRC mismatch in "a.txt"/);
   });
 
+  it('checks big entries as it checks small ones (a big entry is streamed, a small one read whole)', async () => {
+    const big = `${'x'.repeat(9 << 20)}tail-marker`;
+    const ok = path.join(await tempDir('big'), 'f.zip');
+    await writeDeterministicZip(ok, [entry('big.bin', big), entry('small.txt', 'small')]);
+    expect(await verifyZip(ok)).toMatchObject({ fileCount: 2, unzippedSize: big.length + 5 });
+    const file = await patchedZip('big-crc', [entry('big.bin', big)], 'tail-marker', 'TAIL-MARKER');
+    await expect(verifyZip(file)).rejects.toThrow(/CRC mismatch in "big.bin"/);
+  });
+
+  it('refuses an entry that inflates past the size the central directory gives (a zip bomb\'s claim)', async () => {
+    const file = path.join(await tempDir('bomb'), 'f.zip');
+    await writeDeterministicZip(file, [entry('a.txt', 'a'.repeat(100_000))], { level: 9 });
+    const bytes = await fsp.readFile(file);
+    const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(10, central + 24); // uncompressed size: 10 bytes
+    await fsp.writeFile(file, bytes);
+    await expect(verifyZip(file)).rejects.toThrow(/"a.txt" inflates to more than the 10 bytes the central directory says/);
+  });
+
   it('reports a file that is not a zip', async () => {
     const file = path.join(await tempDir('notzip', { 'f.zip': 'plain text' }), 'f.zip');
     await expect(verifyZip(file)).rejects.toThrow(/no end of central directory record/);

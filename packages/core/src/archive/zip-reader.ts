@@ -22,8 +22,21 @@ export interface ZipEntryInfo {
   madeBy: number;
 }
 
+/** Entries up to this size (stored and unpacked) are read and inflated whole instead of streamed. */
+const WHOLE_ENTRY_BYTES = 8 << 20;
+
+/**
+ * Passes over every entry (verify, extract) read zips up to this size into memory once: one read,
+ * not two per entry. Above Lambda's 50 MB direct-upload limit, so nearly every function zip; a
+ * bigger one is read entry by entry and memory stays bounded.
+ */
+const IN_MEMORY_ZIP_BYTES = 64 << 20;
+
 /** Random access to a zip's entries; used by handler checks, tests and invoke. */
 export class ZipReader {
+  /** The whole zip, once `readWhole` has loaded it. */
+  private image: Buffer | undefined;
+
   private constructor(
     readonly file: string,
     private readonly handle: fsp.FileHandle,
@@ -67,15 +80,30 @@ export class ZipReader {
     return this.entries.find((e) => e.name === name);
   }
 
+  /**
+   * Loads the whole zip into memory (unless it is larger than IN_MEMORY_ZIP_BYTES) before a pass
+   * over every entry: thousands of small reads cost more than the inflating.
+   */
+  async readWhole(): Promise<void> {
+    if ((await this.handle.stat()).size <= IN_MEMORY_ZIP_BYTES) this.image = await this.handle.readFile();
+  }
+
+  /** `length` bytes at `position` (fewer at the end of the file). */
+  private async bytesAt(position: number, length: number): Promise<Buffer> {
+    if (this.image) return this.image.subarray(position, position + length);
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await this.handle.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  }
+
   /** Offset of the entry's data, after its local header. */
   private async dataOffset(e: ZipEntryInfo): Promise<number> {
-    const h = Buffer.alloc(30);
-    await this.handle.read(h, 0, 30, e.localOffset);
-    if (h.readUInt32LE(0) !== SIG_LOCAL) throw bad(this.file, `local header of "${e.name}" is missing`);
-    const localName = Buffer.alloc(h.readUInt16LE(26));
-    await this.handle.read(localName, 0, localName.length, e.localOffset + 30);
-    if (localName.toString('utf8') !== e.name) throw bad(this.file, `local and central names differ for "${e.name}"`);
-    return e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+    // The header and the name it should hold, in one read.
+    const h = await this.bytesAt(e.localOffset, 30 + Buffer.byteLength(e.name));
+    if (h.length < 30 || h.readUInt32LE(0) !== SIG_LOCAL) throw bad(this.file, `local header of "${e.name}" is missing`);
+    const nameLength = h.readUInt16LE(26);
+    if (nameLength !== h.length - 30 || h.toString('utf8', 30) !== e.name) throw bad(this.file, `local and central names differ for "${e.name}"`);
+    return e.localOffset + 30 + nameLength + h.readUInt16LE(28);
   }
 
   /** The whole content of one (small) entry. */
@@ -93,12 +121,16 @@ export class ZipReader {
       if (e.size !== 0) throw bad(this.file, `"${e.name}" claims ${e.size} bytes but stores none`);
       return;
     }
+    if (e.method !== METHOD_DEFLATE && e.method !== METHOD_STORE) {
+      throw bad(this.file, `"${e.name}" uses compression method ${e.method}, which Lambda's unzip may not read`);
+    }
     const start = await this.dataOffset(e);
+    if (e.compressedSize <= WHOLE_ENTRY_BYTES && e.size <= WHOLE_ENTRY_BYTES) {
+      yield this.checked(e, await this.inflateWhole(e, start));
+      return;
+    }
     const raw = createReadStream(this.file, { start, end: start + e.compressedSize - 1, highWaterMark: 1 << 20 });
-    let source: AsyncIterable<Buffer>;
-    if (e.method === METHOD_DEFLATE) source = raw.pipe(zlib.createInflateRaw({ chunkSize: 256 * 1024 }));
-    else if (e.method === METHOD_STORE) source = raw;
-    else throw bad(this.file, `"${e.name}" uses compression method ${e.method}, which Lambda's unzip may not read`);
+    const source: AsyncIterable<Buffer> = e.method === METHOD_DEFLATE ? raw.pipe(zlib.createInflateRaw({ chunkSize: 256 * 1024 })) : raw;
     let crc = 0;
     let size = 0;
     for await (const chunk of source) {
@@ -108,6 +140,29 @@ export class ZipReader {
     }
     if (size !== e.size) throw bad(this.file, `"${e.name}" inflates to ${size} bytes, central directory says ${e.size}`);
     if (crc >>> 0 !== e.crc >>> 0) throw bad(this.file, `CRC mismatch in "${e.name}"`);
+  }
+
+  /**
+   * A small entry in one read and one inflate: a stream per entry costs more than the inflating
+   * (0.4 ms an entry, 2.4 s to check a zip of 6,000 files). Never inflates past the size the
+   * central directory gives, so an entry cannot claim a few bytes and unpack into gigabytes.
+   */
+  private async inflateWhole(e: ZipEntryInfo, start: number): Promise<Buffer> {
+    const raw = await this.bytesAt(start, e.compressedSize);
+    if (raw.length !== e.compressedSize) throw bad(this.file, `"${e.name}" is cut short: ${raw.length} of ${e.compressedSize} stored bytes`);
+    if (e.method === METHOD_STORE) return raw;
+    try {
+      return zlib.inflateRawSync(raw, { maxOutputLength: Math.max(e.size, 1) });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bad(this.file, `"${e.name}" inflates to more than the ${e.size} bytes the central directory says`);
+      throw bad(this.file, `"${e.name}" does not inflate: ${(err as Error).message}`);
+    }
+  }
+
+  private checked(e: ZipEntryInfo, data: Buffer): Buffer {
+    if (data.length !== e.size) throw bad(this.file, `"${e.name}" inflates to ${data.length} bytes, central directory says ${e.size}`);
+    if (zlib.crc32(data) >>> 0 !== e.crc >>> 0) throw bad(this.file, `CRC mismatch in "${e.name}"`);
+    return data;
   }
 
   async close(): Promise<void> {
@@ -194,6 +249,7 @@ export interface ZipVerification {
  */
 export async function verifyZip(file: string): Promise<ZipVerification> {
   return ZipReader.with(file, async (zip) => {
+    await zip.readWhole();
     const seen = new Set<string>();
     let unzippedSize = 0;
     let fileCount = 0;
@@ -215,6 +271,7 @@ export async function verifyZip(file: string): Promise<ZipVerification> {
 /** Unzips into `dest` as Lambda does (modes kept), refusing names that would leave it. */
 export async function extractZip(file: string, dest: string): Promise<void> {
   await ZipReader.with(file, async (zip) => {
+    await zip.readWhole();
     for (const e of zip.entries) {
       const problem = entryNameProblem(e.name);
       if (problem) throw bad(file, `entry name "${e.name}" ${problem}`);
