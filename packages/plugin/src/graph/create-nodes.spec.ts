@@ -53,6 +53,24 @@ describe('functionNode', () => {
     expect(bad.metadata!.description).toContain('fix bad/lambda.json: "architecture" is "arm"; use one of x86_64, arm64; "memorySize" is not an option of this executor');
   });
 
+  it('gives each function the plugin defaults its executor knows, so one language\'s options do not break another\'s', async () => {
+    const ws = await tempDir('nodes', {
+      'web/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      'etl/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', architecture: 'x86_64' }),
+    });
+    const opts = normalizePluginOptions({ defaults: { architecture: 'arm64', minify: true, deploy: { memorySize: 512 } } });
+    const web = functionNode('web/lambda.json', opts, ws).projects!.web.targets!;
+    expect(web.package.options).toEqual({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'arm64', minify: true });
+    expect(web.deploy.options).toMatchObject({ memorySize: 512 });
+    const etl = functionNode('etl/lambda.json', opts, ws).projects!.etl.targets!.package;
+    expect(etl.options).toEqual({ runtime: 'python3.12', handler: 'app.handler', architecture: 'x86_64' });
+    expect(etl.parallelism).toBeUndefined();
+    // An option no executor knows is a typo: every function keeps it, and the check reports it.
+    const typo = functionNode('etl/lambda.json', normalizePluginOptions({ defaults: { minfy: true } }), ws).projects!.etl.targets!.package;
+    expect(typo.parallelism).toBe(false);
+    expect(typo.metadata!.description).toContain('"minfy" is not an option of this executor');
+  });
+
   it('checks project.json\'s options for the package target too: Nx merges them over the inferred ones', async () => {
     const ws = await tempDir('nodes', {
       'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),

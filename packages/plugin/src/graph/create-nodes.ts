@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
-import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
+import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
+import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { OptionSchema, schemaProblems } from './schema-check';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
@@ -77,11 +78,24 @@ function isolateIfRefused(target: TargetConfiguration, family: string, where: { 
   return { ...target, parallelism: false, metadata: { ...target.metadata, description } };
 }
 
+/**
+ * The plugin's `defaults` a function of `family` takes: a workspace of several languages sets
+ * `"minify": true` for its Node.js functions without breaking its Python ones, so an option only
+ * other families' executors know is left out. One that no executor knows (a typo) stays, and the
+ * schema check reports it.
+ */
+function defaultsFor(family: RuntimeFamily, defaults: Record<string, unknown>): Record<string, unknown> {
+  const known = (f: RuntimeFamily, key: string) => executorSchema(f).properties?.[key] !== undefined;
+  return Object.fromEntries(Object.entries(defaults).filter(([key]) =>
+    !isPackageOption(key) || known(family, key) || !RUNTIME_FAMILIES.some((f) => known(f, key))));
+}
+
 /** Targets of one function project, inferred from its lambda.json. */
 export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
   const root = path.posix.dirname(markerPath);
-  const marker = { ...options.defaults, ...readFunctionMarker(workspaceRoot, markerPath) } as ReturnType<typeof readFunctionMarker>;
-  const family = familyOf(marker, path.join(workspaceRoot, root), markerPath);
+  const own = readFunctionMarker(workspaceRoot, markerPath);
+  const family = familyOf({ ...options.defaults, ...own } as FunctionMarker, path.join(workspaceRoot, root), markerPath);
+  const marker = { ...defaultsFor(family, options.defaults), ...own } as FunctionMarker;
   const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
   const name = projectNameAt(workspaceRoot, root);
   const pkg: TargetConfiguration = {

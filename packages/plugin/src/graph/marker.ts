@@ -44,8 +44,11 @@ export function readFunctionMarker(workspaceRoot: string, markerPath: string): F
   return m;
 }
 
+/** Whether a marker key is an option of the package target (not `family`, `deploy`, ...). */
+export const isPackageOption = (key: string): boolean => !NOT_PACKAGE_OPTIONS.has(key);
+
 export function packageOptionsOf(marker: FunctionMarker): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(marker).filter(([k]) => !NOT_PACKAGE_OPTIONS.has(k)));
+  return Object.fromEntries(Object.entries(marker).filter(([k]) => isPackageOption(k)));
 }
 
 /**
