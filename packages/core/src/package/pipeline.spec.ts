@@ -206,6 +206,21 @@ describe('packageFunction failures leave no new zip', () => {
     expect(err.message).toMatch(/^node:layers - basic-function and layer shared both supply lib\/greet.js/);
   });
 
+  it('refuses a built layer made for another architecture (a plan for x86_64, a package for arm64)', async () => {
+    const ws = await workspace('layer-arch');
+    await writeFiles(path.join(ws, 'dist/layers/node-deps/node-deps-1a2b'), {
+      'manifest.json': JSON.stringify({ name: 'node-deps-1a2b', family: 'node', compatibleRuntimes: ['nodejs22.x'], compatibleArchitectures: ['x86_64'] }),
+    });
+    const layers = [{ layer: 'node-deps-1a2b', provides: [], unzippedSize: 1, artifactDir: 'dist/layers/node-deps/node-deps-1a2b' }];
+    const good = await packageFunction(FixtureStrategy, request(ws, { layers }));
+    expect(good.manifest.layers).toEqual(['node-deps-1a2b']);
+    const zipBefore = await sha256(good.zipPath);
+    const err = await failure(packageFunction(FixtureStrategy, request(ws, { layers, architecture: 'arm64' })));
+    expect(err.message).toMatch(/^node:layers - basic-function is packaged for nodejs22.x arm64, but its layer node-deps-1a2b is built for nodejs22.x x86_64/);
+    expect(err.hint).toContain(`set "architecture" and "runtime" in ${PROJECT_ROOT}/lambda.json rather than on the command line`);
+    expect((await sha256(good.zipPath)).equals(zipBefore)).toBe(true);
+  });
+
   it('refuses a runtime the strategy does not build', async () => {
     const ws = await workspace('runtime');
     const err = await failure(packageFunction(FixtureStrategy, request(ws, { runtime: 'nodejs8.10' })));

@@ -7,6 +7,7 @@ import { ZipReader, verifyZip } from '../archive/zip-reader';
 import { writeDeterministicZip, ZipWriteResult } from '../archive/zip-writer';
 import { atStep, LambdaPackageError } from '../errors';
 import { Exec, exec as realExec } from '../exec';
+import { checkLayerCompatibility } from '../layers/compatibility';
 import { layerPathClashes } from '../layers/path-clash';
 import { BuildContext, dependencyKey, FunctionBuildRequest, RuntimeStrategy } from '../runtimes/types';
 import { compileGlobs, DEFAULT_NOISE_EXCLUDES, DEFAULT_SECRET_EXCLUDES, PathMatcher } from './globs';
@@ -102,6 +103,7 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     throw new LambdaPackageError(`${fam}:options`, `${request.projectName} names layers, but ${fam} compiles its dependencies in`,
       [`layers: ${request.layers.map((l) => l.layer).join(', ')}`], 'remove "layers" from this function');
   }
+  await checkLayerCompatibility(request, `${fam}:layers`);
   const warnings: string[] = [];
   const log = deps.log ?? (() => undefined);
   return withTempDirs(fam, async (stagingDir, workDir) => {
