@@ -87,6 +87,21 @@ exports.fail = async () => { throw new RangeError('out of stock'); };` };
     }
   });
 
+  it('refuses a missing event file and an event that is not JSON before running anything', async () => {
+    await writeFiles(root, { 'events/broken.json': '{"id": ' });
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await invokeExecutor({ event: 'events/nothing.json' }, context)).success).toBe(false);
+      expect((await invokeExecutor({ event: 'events/broken.json' }, context)).success).toBe(false);
+      const printed = err.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(printed).toMatch(/invoke:event - hello: no event file at events\/nothing.json\n {2}Fix: pass --event=<file> with a path relative to the workspace root/);
+      expect(printed).toMatch(/invoke:event - hello: the event in events\/broken.json is not JSON \(.*\)\n {2}Fix: fix the event: Lambda refuses a payload that is not JSON/);
+      expect(printed).not.toContain('START RequestId');
+    } finally {
+      err.mockRestore();
+    }
+  });
+
   it('fails with a hint to package first when there is no manifest', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const out = await invokeExecutor({ outputPath: 'dist/nowhere' }, context);

@@ -29,7 +29,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
       if (!dir) throw new LambdaPackageError('invoke:layers', `${projectName}'s manifest names layer ${layer} but not where its artifacts are`, [], `package ${projectName} again: nx run ${projectName}:package`);
       return path.join(context.root, dir, 'layer.zip');
     });
-    const eventJson = n.eventSource === '-' ? await readStdin() : n.eventSource ? await fsp.readFile(n.eventSource, 'utf8') : '{}';
+    const eventJson = await readEvent(n.eventSource, context.root, projectName);
     const result = await invokeFunction({
       zipPath: path.join(n.artifactDir, FUNCTION_ZIP), layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
       architecture: manifest.architecture, eventJson, timeoutMs: n.timeoutMs, memoryMb: n.memoryMb, env: n.env, functionName: projectName,
@@ -51,6 +51,24 @@ function runtimeSuppliedImports(notes: Record<string, unknown> | undefined): str
   if (!Array.isArray(imports)) return ['@aws-sdk'];
   const sdk = imports.filter((i): i is string => typeof i === 'string' && i.startsWith('@aws-sdk/')).map((i) => i.split('/').slice(0, 2).join('/'));
   return [...new Set(sdk)].sort();
+}
+
+/** The event as Lambda's Invoke API would take it: JSON, or refused before the function runs. */
+async function readEvent(source: string | undefined, root: string, projectName: string): Promise<string> {
+  if (source === undefined) return '{}';
+  const shown = source === '-' ? 'standard input' : path.relative(root, source) || source;
+  const text = source === '-' ? await readStdin() : await fsp.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT' && err.code !== 'EISDIR') throw err;
+    throw new LambdaPackageError('invoke:event', `${projectName}: no event file at ${shown}`, [],
+      'pass --event=<file> with a path relative to the workspace root (a JSON document), or --event=- to read it from standard input');
+  });
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new LambdaPackageError('invoke:event', `${projectName}: the event in ${shown} is not JSON (${(err as Error).message})`, [],
+      'fix the event: Lambda refuses a payload that is not JSON (InvalidRequestContentException) before the function runs');
+  }
+  return text;
 }
 
 async function readStdin(): Promise<string> {
