@@ -27,6 +27,14 @@ export type Exec = (req: ExecRequest) => Promise<ExecResult>;
 
 const TAIL_LINES = 40;
 
+/**
+ * Terminal colour and cursor sequences. Output is captured, parsed and quoted in errors, never
+ * shown on a terminal as it comes, yet tools colour it anyway when Nx passes FORCE_COLOR down
+ * (pip's "No matching distribution found for requests>=2\x1b[0m").
+ */
+const ANSI_SEQUENCE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+export const withoutAnsi = (text: string): string => text.replace(ANSI_SEQUENCE, '');
+
 /** Last lines of a tool's output, enough to see the compiler or pip error without flooding. */
 export function tailOf(text: string, lines = TAIL_LINES): string[] {
   const all = text.replace(/\s+$/, '').split(/\r?\n/);
@@ -65,8 +73,8 @@ export const exec: Exec = (req) =>
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
+      const stdout = withoutAnsi(Buffer.concat(out).toString('utf8'));
+      const stderr = withoutAnsi(Buffer.concat(err).toString('utf8'));
       const exitCode = code ?? -1;
       if (timedOut) {
         reject(new LambdaPackageError(req.where, `${req.command} timed out after ${req.timeoutMs} ms`, tailOf(stderr || stdout)));
