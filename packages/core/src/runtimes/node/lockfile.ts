@@ -38,10 +38,10 @@ export interface NpmPlatform {
 
 export const LOCKFILE = 'package-lock.json';
 
-/** Reads the workspace's package-lock.json; undefined when there is none. */
 /** Parsed lockfiles by path, size and mtime: a batch of functions in one workspace parses it once. */
 const parsedLocks = new Map<string, { stamp: string; lock: WorkspaceLock }>();
 
+/** Reads the workspace's package-lock.json; undefined when there is none. */
 export async function readWorkspaceLock(workspaceRoot: string): Promise<WorkspaceLock | undefined> {
   const file = path.join(workspaceRoot, LOCKFILE);
   const stat = await fsp.stat(file).catch(() => undefined);
