@@ -21,3 +21,4 @@ export * from './invoke/index';
 export * from './layers/planner';
 export * from './layers/layer-artifacts';
 export * from './layers/build-layers';
+export { ABI_BOUND_FAMILIES } from './layers/compatibility';

@@ -4,8 +4,8 @@ import { LambdaPackageError } from '../errors';
 import type { FunctionBuildRequest } from '../runtimes/types';
 import { LAYER_MANIFEST, LayerZipManifest } from './layer-artifacts';
 
-/** Dependency layers built for one interpreter ABI (wheels, gems with native extensions). */
-const ABI_BOUND = new Set(['python', 'ruby']);
+/** Families whose dependency layers are built for one interpreter ABI (wheels, gems): a layer serves one runtime. */
+export const ABI_BOUND_FAMILIES: ReadonlySet<string> = new Set(['python', 'ruby']);
 
 /**
  * Every built layer of the function runs where the function runs: the same architecture (a
@@ -21,7 +21,7 @@ export async function checkLayerCompatibility(request: FunctionBuildRequest, whe
     if (text === undefined) continue;
     const m = JSON.parse(text) as LayerZipManifest & { family?: string };
     const architectureFits = m.compatibleArchitectures.includes(request.architecture);
-    const runtimeFits = !ABI_BOUND.has(m.family ?? '') || m.compatibleRuntimes.includes(request.runtime);
+    const runtimeFits = !ABI_BOUND_FAMILIES.has(m.family ?? '') || m.compatibleRuntimes.includes(request.runtime);
     if (architectureFits && runtimeFits) continue;
     throw new LambdaPackageError(where,
       `${request.projectName} is packaged for ${request.runtime} ${request.architecture}, but its layer ${l.layer} is built for ${m.compatibleRuntimes.join('/')} ${m.compatibleArchitectures.join('/')}`,

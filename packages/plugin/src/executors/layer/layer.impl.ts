@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
+import { ABI_BOUND_FAMILIES, buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
 import { dependentsOf, projectsOf, targetByExecutor } from '../shared/graph-queries';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation } from '../shared/package-options';
@@ -8,8 +8,6 @@ import { LayerExecutorOptions, normalizeLayerOptions } from './lib/normalize-opt
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { failOnKnownError } from '../shared/known-failure';
-
-const ABI_BOUND = new Set(['python', 'ruby']);
 
 /**
  * `@nx-lambda/plugin:layer`: the functions in scope are the graph's dependents of this project
@@ -35,7 +33,7 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
     const named = fnOptions.layers?.includes(loc.projectName) ?? false;
     if (!named && !inLayerScope(opts.functions, name, projects[name].tags ?? [])) continue;
     // Wheels and gems are built for one interpreter ABI: such layers serve one runtime only.
-    if (ABI_BOUND.has(opts.family) && fnOptions.runtime !== opts.runtime) {
+    if (ABI_BOUND_FAMILIES.has(opts.family) && fnOptions.runtime !== opts.runtime) {
       console.warn(`${loc.projectName}:layer - skipping ${name}: it runs ${fnOptions.runtime}, this layer is built for ${opts.runtime}`);
       continue;
     }
