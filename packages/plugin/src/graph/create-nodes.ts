@@ -44,9 +44,9 @@ function readProjectFile(workspaceRoot: string, root: string, file: 'project.jso
   return existsSync(abs) ? (JSON.parse(readFileSync(abs, 'utf8')) as ProjectFile) : undefined;
 }
 
-/** Name of the project at `root`: what project.json or package.json says, else the folder name. */
-export function projectNameAt(workspaceRoot: string, root: string): string {
-  return readProjectFile(workspaceRoot, root, 'project.json')?.name || readProjectFile(workspaceRoot, root, 'package.json')?.name || path.posix.basename(root);
+/** Name of the project at `root`: what its project.json (as read) or package.json says, else the folder name. */
+function projectNameAt(workspaceRoot: string, root: string, projectJson: ProjectFile | undefined): string {
+  return projectJson?.name || readProjectFile(workspaceRoot, root, 'package.json')?.name || path.posix.basename(root);
 }
 
 const schemas = new Map<string, OptionSchema>();
@@ -66,10 +66,10 @@ function executorSchema(family: string): OptionSchema {
  * keeps it out of Nx batch mode), where Nx says what is wrong for this function alone: in a batch,
  * Nx checks every task's options before the executor starts and the first refusal ends them all.
  */
-function isolateIfRefused(target: TargetConfiguration, family: string, where: { markerPath: string; workspaceRoot: string; targetName: string }): TargetConfiguration {
+function isolateIfRefused(target: TargetConfiguration, family: string, where: { markerPath: string; projectJson: ProjectFile | undefined; targetName: string }): TargetConfiguration {
   // project.json's options for the same executor are merged over the inferred ones by Nx.
   const root = path.posix.dirname(where.markerPath);
-  const written = readProjectFile(where.workspaceRoot, root, 'project.json')?.targets?.[where.targetName];
+  const written = where.projectJson?.targets?.[where.targetName];
   const mergesOver = written && (written.executor === undefined || written.executor === target.executor);
   const problems = schemaProblems(executorSchema(family), { ...target.options, ...(mergesOver ? written.options : {}) });
   if (!problems.length) return target;
@@ -97,7 +97,8 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
   const family = familyOf({ ...options.defaults, ...own } as FunctionMarker, path.join(workspaceRoot, root), markerPath);
   const marker = { ...defaultsFor(family, options.defaults), ...own } as FunctionMarker;
   const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
-  const name = projectNameAt(workspaceRoot, root);
+  const projectJson = readProjectFile(workspaceRoot, root, 'project.json');
+  const name = projectNameAt(workspaceRoot, root, projectJson);
   const pkg: TargetConfiguration = {
     executor: `@nx-lambda/plugin:${family}`,
     cache: true,
@@ -138,7 +139,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
         projectType: 'application',
         tags: ['lambda', `lambda:${family}`],
         targets: {
-          [options.packageTargetName]: isolateIfRefused(pkg, family, { markerPath, workspaceRoot, targetName: options.packageTargetName }),
+          [options.packageTargetName]: isolateIfRefused(pkg, family, { markerPath, projectJson, targetName: options.packageTargetName }),
           [options.deployTargetName]: deploy,
           [options.invokeTargetName]: invoke,
         },
@@ -161,7 +162,7 @@ export function layerNode(markerPath: string, options: NormalizedPluginOptions, 
   };
   return {
     projects: {
-      [root]: { root, name: projectNameAt(workspaceRoot, root), projectType: 'library', tags: ['lambda-layer', `lambda-layer:${marker.family}`], targets: { [options.layerTargetName]: target } },
+      [root]: { root, name: projectNameAt(workspaceRoot, root, readProjectFile(workspaceRoot, root, 'project.json')), projectType: 'library', tags: ['lambda-layer', `lambda-layer:${marker.family}`], targets: { [options.layerTargetName]: target } },
     },
   };
 }
