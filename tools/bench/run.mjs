@@ -26,6 +26,7 @@ function createHarness(bench) {
   const tmpdirs = [];
   const h = {
     root: ROOT,
+    median,
 
     async tmpdir(label) {
       const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-bench-${label.replace(/[^\w.-]+/g, '-')}-`));

@@ -113,12 +113,6 @@ async function slsService(dir, count) {
   return svc;
 }
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
 /** sls@3 + serverless-esbuild with 1- and 10-function services; `measure` times both (undefined, reported, if sls fails). */
 async function slsBaseline(h, slsDir) {
   const sls = (svc) => h.exec(process.execPath, [path.join(slsDir, 'node_modules/serverless/bin/serverless.js'), 'package'], { cwd: svc, env: SLS_ENV });
@@ -228,8 +222,8 @@ export default async function nodeBench(h) {
 
   const slsAfter = slsBefore && await sls.measure('after ours');
   if (slsAfter) {
-    const one = median([...slsBefore.one.runs, ...slsAfter.one.runs]);
-    const ten = median([...slsBefore.ten.runs, ...slsAfter.ten.runs]);
+    const one = h.median([...slsBefore.one.runs, ...slsAfter.one.runs]);
+    const ten = h.median([...slsBefore.ten.runs, ...slsAfter.ten.runs]);
     h.report('baseline: sls@3 package, 1 function, median of all 6 runs', one, 'ms');
     h.report('baseline: sls@3 package, 10 functions, median of all 6 runs', ten, 'ms');
     for (const m of modes) {
