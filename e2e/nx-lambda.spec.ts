@@ -78,12 +78,19 @@ describe('packaging', () => {
       const { stdout, stderr, code } = await ws.nx(['run-many', '-t', 'package', '-p', 'node-a,node-b,node-c', '--skip-nx-cache', STATIC], [1]);
       expect(code).toBe(1);
       const runs = parseTaskRuns(stdout).filter((r) => r.target === 'package');
-      expect(runs.find((r) => r.project === 'node-b')?.output ?? stderr).toContain("'arm' should be one of x86_64,arm64");
+      expect(runs.find((r) => r.project === 'node-b')?.output ?? stderr).toContain('node-b:options - the node executor refuses an option\n  "architecture" is "arm"; use one of x86_64, arm64');
       for (const fn of ['node-a', 'node-c']) expect(runs.find((r) => r.project === fn)?.output, fn).toContain(`${fn}: ${zipOf(fn)}`);
       expect(`${stdout}${stderr}`).toMatch(/Failed tasks:\s+- node-b:package\s/);
     } finally {
       await ws.git(['checkout', '--', marker]);
     }
+  });
+
+  it('a wrong option on the command line fails each Node.js task with what to fix, not the whole batch with #<SchemaError>', async () => {
+    const { stdout, stderr } = await ws.nx(['run-many', '-t', 'package', '-p', 'node-a,node-c', '--skip-nx-cache', '--sourcemap=inline', STATIC], [1]);
+    const runs = parseTaskRuns(stdout).filter((r) => r.target === 'package');
+    for (const fn of ['node-a', 'node-c']) expect(runs.find((r) => r.project === fn)?.output, fn).toContain(`${fn}:options - the node executor refuses an option\n  "sourcemap" is "inline"; use a boolean or "external"`);
+    expect(`${stdout}${stderr}`).not.toContain('SchemaError');
   });
 
   it('runs every packaged handler from its zip and layers (nx run-many -t invoke)', async () => {

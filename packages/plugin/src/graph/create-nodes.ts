@@ -4,7 +4,7 @@ import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfigur
 import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
-import { OptionSchema, schemaProblems } from './schema-check';
+import { executorSchema, schemaProblems } from './schema-check';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
 export interface NxLambdaPluginOptions {
@@ -49,22 +49,11 @@ function projectNameAt(workspaceRoot: string, root: string, projectJson: Project
   return projectJson?.name || readProjectFile(workspaceRoot, root, 'package.json')?.name || path.posix.basename(root);
 }
 
-const schemas = new Map<string, OptionSchema>();
-
-/** The schema.json of a runtime's package executor (the same file executors.json names). */
-function executorSchema(family: string): OptionSchema {
-  let schema = schemas.get(family);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'executors', family, 'schema.json'), 'utf8')) as OptionSchema;
-    schemas.set(family, schema);
-  }
-  return schema;
-}
-
 /**
  * A target whose options its executor's schema refuses runs on its own (`parallelism: false`
- * keeps it out of Nx batch mode), where Nx says what is wrong for this function alone: in a batch,
- * Nx checks every task's options before the executor starts and the first refusal ends them all.
+ * keeps it out of Nx batch mode) and its description says what to fix. The executor refuses it
+ * for its own task, but Nx's batch worker still checks what the lenient copy of a batch schema
+ * keeps (a string where a list belongs), and one refusal there ends every task of the batch.
  */
 function isolateIfRefused(target: TargetConfiguration, family: string, where: { markerPath: string; projectJson: ProjectFile | undefined; targetName: string }): TargetConfiguration {
   // project.json's options for the same executor are merged over the inferred ones by Nx.

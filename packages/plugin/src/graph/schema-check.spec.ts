@@ -20,7 +20,7 @@ describe('schemaProblems (the executors\' own schema.json files)', () => {
       '"compressionLevel" is 12; it must be at most 9',
       '"minify" is "yes"; it must be a boolean',
       '"nodeModules[1]" is 3; it must be a string',
-      '"sourcemap" is "inline", which fits none of its allowed forms',
+      '"sourcemap" is "inline"; use a boolean or "external"',
       '"memorySize" is not an option of this executor',
     ]);
   });

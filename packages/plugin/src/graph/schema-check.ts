@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * The checks Nx makes of a target's options against its executor's schema.json, for the
  * keywords our schemas use (type, enum, minimum, maximum, exclusiveMinimum, items, properties,
- * required, additionalProperties, oneOf). The graph runs them on inferred options: Nx's batch
- * worker checks options before any executor code runs and dies on the first refusal, taking every
- * task of the batch with it, so an inferred target that would be refused must not join a batch.
+ * required, additionalProperties, oneOf). Two users: the graph runs them on inferred options, and
+ * the package executors run them on each task's options before packaging. Nx's batch worker
+ * checks options before any executor code runs and dies on the first refusal, taking every task
+ * of the batch with it; so Nx gets a lenient copy of a batch executor's schema
+ * (tools/batch-schemas.mjs) and the executor refuses a wrong option for its own task only.
  */
 export interface OptionSchema {
   type?: string;
@@ -38,7 +43,7 @@ export function schemaProblems(schema: OptionSchema, value: unknown, where = '')
   const at = where ? `"${where}"` : 'the options';
   if (schema.oneOf) {
     const fits = schema.oneOf.filter((alt) => schemaProblems({ type: schema.type, ...alt }, value, where).length === 0).length;
-    return fits === 1 ? [] : [`${at} is ${shown(value)}, which fits none of its allowed forms`];
+    return fits === 1 ? [] : [`${at} is ${shown(value)}; use ${schema.oneOf.map((alt) => (alt.enum ? alt.enum.map(shown).join(' or ') : `a ${alt.type ?? schema.type}`)).join(' or ')}`];
   }
   if (!typeMatches(schema.type, value)) return [`${at} is ${shown(value)}; it must be ${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}`];
   if (schema.enum && !schema.enum.includes(value)) return [`${at} is ${shown(value)}; use one of ${schema.enum.map(String).join(', ')}`];
@@ -64,4 +69,16 @@ export function schemaProblems(schema: OptionSchema, value: unknown, where = '')
     }
   }
   return problems;
+}
+
+const schemas = new Map<string, OptionSchema>();
+
+/** The full schema.json of an executor (src/executors/<name>/schema.json; Nx reads a lenient copy of a batch executor's). */
+export function executorSchema(executor: string): OptionSchema {
+  let schema = schemas.get(executor);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'executors', executor, 'schema.json'), 'utf8')) as OptionSchema;
+    schemas.set(executor, schema);
+  }
+  return schema;
 }

@@ -62,6 +62,25 @@ describe('@nx-lambda/plugin:node', () => {
     expect((await fsp.readFile(path.join(ws, 'dist/apps/with-deps/function.zip'))).equals(batched)).toBe(true);
   });
 
+  it('batch mode refuses a task whose options its schema.json refuses, in that task only (Nx hands a batch unchecked options)', async () => {
+    const ws = await freshWorkspace('executor-batch-options', ['with-deps', 'cjs']);
+    const options = {
+      'with-deps:package': { handler: 'src/handler.handler', runtime: 'nodejs22.x' },
+      'cjs:package': { handler: 'src/handler.handler', runtime: 'nodejs22.x', format: 'cjs', architecture: 'arm', minfy: true },
+    } as const;
+    const results = await collect(batch(taskGraphOf(['with-deps', 'cjs']), options as never, {} as never, contextFor(ws, 'with-deps', ['cjs'])));
+    const byTask = Object.fromEntries(results.map((r) => [r.task, r.result]));
+    expect(byTask['with-deps:package'].success).toBe(true);
+    expect(byTask['cjs:package'].success).toBe(false);
+    expect(byTask['cjs:package'].terminalOutput).toContain([
+      'cjs:options - the node executor refuses options',
+      '  "architecture" is "arm"; use one of x86_64, arm64',
+      '  "minfy" is not an option of this executor',
+      '  Fix: change it in apps/cjs/lambda.json,',
+    ].join('\n'));
+    await expect(fsp.stat(path.join(ws, 'dist/apps/cjs/function.zip'))).rejects.toThrow();
+  });
+
   it('batch mode does not run a task whose dependency in the batch failed', async () => {
     const ws = await freshWorkspace('executor-batch-dep', ['with-deps', 'cjs']);
     const options = {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { Architecture, DEFAULT_LIMITS, FunctionBuildRequest, LayerAssignment, RuntimeFamily } from '@nx-lambda/core';
+import { Architecture, DEFAULT_LIMITS, FunctionBuildRequest, LambdaPackageError, LayerAssignment, RuntimeFamily } from '@nx-lambda/core';
+import { executorSchema, schemaProblems } from '../../graph/schema-check';
 
 /** Options every runtime executor takes (the common part of each runtime's schema.json). */
 export interface CommonPackageOptions {
@@ -35,6 +36,20 @@ export function projectLocation(context: ExecutorContext): ProjectLocation {
   const project = context.projectsConfigurations?.projects[projectName];
   if (!project) throw new Error(`nx-lambda: project "${projectName}" is not in the workspace's project configurations.`);
   return { projectName, projectRoot: project.root.split(path.sep).join('/'), workspaceRoot: context.root };
+}
+
+/**
+ * A task's options against the executor's full schema.json. Nx checks them too, except in batch
+ * mode, where it reads a lenient copy (tools/batch-schemas.mjs) so that one wrong option fails
+ * its own task here instead of every task of the batch in Nx's worker.
+ */
+export function checkOptionsAgainstSchema(executor: string, options: object, loc: ProjectLocation): void {
+  // Nx adds `verbose` to the options of an executor whose schema allows any key, as the lenient copy does.
+  const { verbose: _verbose, ...given } = options as Record<string, unknown>;
+  const problems = schemaProblems(executorSchema(executor), given);
+  if (!problems.length) return;
+  throw new LambdaPackageError(`${loc.projectName}:options`, `the ${executor} executor refuses ${problems.length === 1 ? 'an option' : 'options'}`, problems,
+    `change it in ${loc.projectRoot}/lambda.json, in the target's options in ${loc.projectRoot}/project.json, in the plugin's "defaults" in nx.json, or on the command line`);
 }
 
 /** `dist/{projectRoot}` unless the user set outputPath (relative to the workspace root). */

@@ -1,7 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { formatBytes, FunctionBuildRequest, packageFunction, RuntimeFamily, strategyFor } from '@nx-lambda/core';
 import { loadLayerAssignments } from './layer-assignments';
-import { CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation, shownPath } from './package-options';
+import { checkOptionsAgainstSchema, CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation, shownPath } from './package-options';
 import { failOnKnownError } from './known-failure';
 import { contextForTask, runBatch, TaskOutput } from './batch';
 
@@ -13,6 +13,7 @@ export interface PackageExecutorSpec<O extends CommonPackageOptions> {
 
 async function requestFor<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, options: O, context: ExecutorContext): Promise<FunctionBuildRequest> {
   const loc = projectLocation(context);
+  checkOptionsAgainstSchema(spec.family, options, loc);
   const runtimeOptions = spec.normalizeRuntimeOptions(options, loc);
   const layers = await loadLayerAssignments(loc, options.layers ?? [], context);
   return normalizePackageOptions(spec.family, options, loc, runtimeOptions, layers);
