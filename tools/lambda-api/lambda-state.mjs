@@ -3,28 +3,23 @@
 // function is Pending then Active, an update is InProgress then Successful after a delay, and
 // any update while one is in progress is a ResourceConflictException; 50 MiB direct upload,
 // 250 MiB unzipped with layers, at most 5 layers; PublishVersion returns the last version when
-// nothing changed since it.
+// nothing changed since it. Configuration blocks (function-config.mjs) and tags (tags.mjs) follow
+// Lambda's rules; tags belong to the function, so they neither need an idle function nor make a
+// new version.
 import { createHash } from 'node:crypto';
+import { ApiError, conflict, invalid, notFound } from './api-error.mjs';
+import { BLOCK_FIELDS, blocksFrom, defaultBlocks } from './function-config.mjs';
+import { mergeTags, removeTags } from './tags.mjs';
 import { unzippedSize } from './zip-size.mjs';
+
+export { ApiError };
 
 const MiB = 1024 * 1024;
 export const LIMITS = { directZipBytes: 50 * MiB, unzippedBytes: 250 * MiB, maxLayers: 5 };
 const ACCOUNT = '123456789012';
 
-export class ApiError extends Error {
-  constructor(status, type, message) {
-    super(message);
-    this.status = status;
-    this.type = type;
-  }
-}
-
-const notFound = (message) => new ApiError(404, 'ResourceNotFoundException', message);
-const invalid = (message) => new ApiError(400, 'InvalidParameterValueException', message);
-const conflict = (message) => new ApiError(409, 'ResourceConflictException', message);
-
 /** Config fields UpdateFunctionConfiguration may change and PublishVersion compares. */
-const CONFIG_FIELDS = ['Role', 'Handler', 'Runtime', 'Description', 'Timeout', 'MemorySize', 'Environment', 'Layers'];
+const CONFIG_FIELDS = ['Role', 'Handler', 'Runtime', 'Description', 'Timeout', 'MemorySize', 'Environment', 'Layers', ...BLOCK_FIELDS];
 
 export class LambdaState {
   /** @param {{ region: string, updateDelayMs: number, s3: import('./s3-store.mjs').S3Store }} opts */
@@ -124,6 +119,9 @@ export class LambdaState {
     if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
     for (const k of ['Role', 'Runtime', 'Handler']) if (!body[k]) throw invalid(`${k} is required for a Zip function.`);
     const code = this.code(body.Code, 'CreateFunction');
+    const defaults = defaultBlocks(name);
+    const blocks = blocksFrom(body, defaults);
+    const tags = body.Tags !== undefined ? mergeTags({}, body.Tags) : {};
     const config = {
       FunctionName: name,
       FunctionArn: this.functionArn(name),
@@ -140,9 +138,10 @@ export class LambdaState {
       Layers: this.layerRefs(body.Layers, code.unzippedSize),
       PackageType: 'Zip',
       Architectures: body.Architectures ?? ['x86_64'],
-      EphemeralStorage: { Size: 512 },
+      ...defaults,
+      ...blocks,
     };
-    const f = { config, code, versions: [], aliases: new Map(), timer: null };
+    const f = { config, code, versions: [], aliases: new Map(), timer: null, tags };
     this.functions.set(name, f);
     this.beginUpdate(f, true);
     let version;
@@ -152,7 +151,12 @@ export class LambdaState {
 
   getFunction(raw, qualifier) {
     const c = this.configFor(raw, qualifier);
-    return { Configuration: c, Code: { RepositoryType: 'S3', Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${c.FunctionName}` } };
+    const tags = this.fn(raw).tags;
+    return {
+      Configuration: c,
+      Code: { RepositoryType: 'S3', Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${c.FunctionName}` },
+      ...(Object.keys(tags).length ? { Tags: { ...tags } } : {}),
+    };
   }
 
   configFor(raw, qualifier) {
@@ -185,6 +189,7 @@ export class LambdaState {
     for (const k of ['Role', 'Handler', 'Runtime', 'Description', 'Timeout', 'MemorySize']) if (body[k] !== undefined) next[k] = body[k];
     if (body.Environment !== undefined) next.Environment = { Variables: { ...(body.Environment.Variables ?? {}) } };
     if (body.Layers !== undefined) next.Layers = this.layerRefs(body.Layers, f.code.unzippedSize);
+    Object.assign(next, blocksFrom(body, f.config));
     Object.assign(f.config, next);
     this.beginUpdate(f, false);
     return this.view(f.config);
@@ -233,6 +238,28 @@ export class LambdaState {
     if (version !== '$LATEST' && !f.versions.some((v) => v.Version === version)) {
       throw notFound(`Function not found: ${f.config.FunctionArn}:${version}`);
     }
+  }
+
+  /** Tag APIs take the function's unqualified ARN (versions and aliases carry no tags of their own). */
+  taggedFunction(resource) {
+    const m = /^arn:aws[\w-]*:lambda:[^:]+:\d+:function:([^:]+)(:.+)?$/.exec(resource);
+    if (!m) throw invalid(`Resource must be a function ARN: ${resource}`);
+    if (m[2]) throw invalid(`Tags apply to the function, not to a version or alias: use ${this.functionArn(m[1])}`);
+    return this.fn(m[1]);
+  }
+
+  listTags(resource) {
+    return { Tags: { ...this.taggedFunction(resource).tags } };
+  }
+
+  tagResource(resource, body) {
+    const f = this.taggedFunction(resource);
+    f.tags = mergeTags(f.tags, body.Tags);
+  }
+
+  untagResource(resource, keys) {
+    const f = this.taggedFunction(resource);
+    f.tags = removeTags(f.tags, keys);
   }
 
   publishLayerVersion(layerName, body) {

@@ -26,12 +26,14 @@ export interface LambdaApi {
   region: string;
   /** In-memory state (functions, versions, aliases, layers, s3) for assertions. */
   state: {
-    functions: Map<string, { config: Record<string, any>; versions: Record<string, any>[]; aliases: Map<string, Record<string, any>> }>;
+    functions: Map<string, { config: Record<string, any>; versions: Record<string, any>[]; aliases: Map<string, Record<string, any>>; tags: Record<string, string> }>;
     layers: Map<string, Record<string, any>[]>;
     s3: { buckets: Map<string, Map<string, Buffer>>; get(bucket: string, key: string): Buffer | undefined };
   };
   counts: Record<string, number>;
   faultCounts: Record<string, number>;
+  /** The last JSON request body of each Lambda operation since the last reset (path and query parameters not included). */
+  lastInput: Record<string, any>;
   writeCalls(): number;
   resetCounts(): void;
   setFaults(faults: Faults): void;

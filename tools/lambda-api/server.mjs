@@ -2,7 +2,7 @@
 // to it over HTTP on 127.0.0.1. Started and stopped by the tests themselves:
 //   const api = await startLambdaApi({ updateDelayMs: 50, buckets: ['artifacts'] });
 //   new LambdaClient({ endpoint: api.endpoint, region: api.region, ... });
-//   api.counts.UpdateFunctionCode; api.writeCalls(); await api.close();
+//   api.counts.UpdateFunctionCode; api.lastInput.UpdateFunctionConfiguration; api.writeCalls(); await api.close();
 // Run alone: `node tools/lambda-api/server.mjs [port]` prints {"endpoint": ...}.
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -12,11 +12,12 @@ import { decodeAwsChunked, S3Store } from './s3-store.mjs';
 /** Operations that change state: what "zero write calls" counts. */
 export const WRITE_OPERATIONS = [
   'CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion',
-  'CreateAlias', 'UpdateAlias', 'PublishLayerVersion', 'PutObject',
+  'CreateAlias', 'UpdateAlias', 'PublishLayerVersion', 'TagResource', 'UntagResource', 'PutObject',
 ];
 
 const F = '/2015-03-31/functions';
 const L = '/2018-10-31/layers';
+const T = '/2017-03-31/tags';
 const ROUTES = [
   ['POST', /^\/2015-03-31\/functions\/?$/, 'CreateFunction', (s, m, b) => [201, s.createFunction(b)]],
   ['GET', /^\/2015-03-31\/functions\/([^/]+)\/?$/, 'GetFunction', (s, m, b, q) => [200, s.getFunction(m[1], q.get('Qualifier') ?? undefined)]],
@@ -30,6 +31,10 @@ const ROUTES = [
   ['POST', /^\/2018-10-31\/layers\/([^/]+)\/versions$/, 'PublishLayerVersion', (s, m, b) => [201, s.publishLayerVersion(m[1], b)]],
   ['GET', /^\/2018-10-31\/layers\/([^/]+)\/versions$/, 'ListLayerVersions', (s, m, b, q) => [200, s.listLayerVersions(m[1], q)]],
   ['GET', /^\/2018-10-31\/layers\/([^/]+)\/versions\/(\d+)$/, 'GetLayerVersion', (s, m) => [200, s.getLayerVersion(m[1], m[2])]],
+  // The resource is the function ARN, URL-encoded into one path segment.
+  ['GET', /^\/2017-03-31\/tags\/([^/]+)$/, 'ListTags', (s, m) => [200, s.listTags(m[1])]],
+  ['POST', /^\/2017-03-31\/tags\/([^/]+)$/, 'TagResource', (s, m, b) => [204, s.tagResource(m[1], b)]],
+  ['DELETE', /^\/2017-03-31\/tags\/([^/]+)$/, 'UntagResource', (s, m, b, q) => [204, s.untagResource(m[1], q.getAll('tagKeys'))]],
 ];
 
 /** mulberry32: a small seeded PRNG so a fault schedule is the same on every run. */
@@ -67,6 +72,8 @@ export async function startLambdaApi(options = {}) {
   const counts = {};
   /** @type {Record<string, number>} */
   const faultCounts = {};
+  /** @type {Record<string, any>} the last JSON body of each Lambda operation: what a test says was sent */
+  const lastInput = {};
   let faults = options.faults ?? {};
   let random = seededRandom(faults.seed ?? 1);
 
@@ -83,7 +90,7 @@ export async function startLambdaApi(options = {}) {
   async function handle(req, res, raw) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const isLambda = url.pathname.startsWith(F) || url.pathname.startsWith(L);
+    const isLambda = url.pathname.startsWith(F) || url.pathname.startsWith(L) || url.pathname.startsWith(T);
     const route = isLambda ? ROUTES.find(([m, re]) => m === method && re.test(url.pathname)) : undefined;
     const operation = isLambda ? route?.[2] ?? 'Unknown' : method === 'PUT' ? 'PutObject' : method === 'HEAD' ? 'HeadObject' : 'GetObject';
     counts[operation] = (counts[operation] ?? 0) + 1;
@@ -110,6 +117,7 @@ export async function startLambdaApi(options = {}) {
     } else {
       try {
         const input = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+        lastInput[operation] = input;
         const match = route[1].exec(url.pathname).map((p, i) => (i ? decodeURIComponent(p) : p));
         [status, body] = route[3](state, match, input, url.searchParams);
       } catch (err) {
@@ -148,11 +156,13 @@ export async function startLambdaApi(options = {}) {
     state,
     counts,
     faultCounts,
+    lastInput,
     /** Calls of operations that change state since the last reset. */
     writeCalls: () => WRITE_OPERATIONS.reduce((n, op) => n + (counts[op] ?? 0), 0),
     resetCounts() {
       for (const k of Object.keys(counts)) delete counts[k];
       for (const k of Object.keys(faultCounts)) delete faultCounts[k];
+      for (const k of Object.keys(lastInput)) delete lastInput[k];
     },
     /** @param {Faults} next */
     setFaults(next) {

@@ -1,14 +1,16 @@
 import {
   CreateAliasCommand, CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, PublishVersionCommand, Runtime,
-  UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2, UpdateFunctionConfigurationRequest,
+  TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
 import { LambdaPackageError } from '../errors';
+import { ALL_BLOCKS, blockRequest } from './config-blocks';
 import { findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
 import { planFunction } from './plan';
 import { withPublishLock } from './publish-lock';
 import { backoffDelay, retryKind, RetryPolicy, sleep, withRetry } from './retry';
-import type { DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan } from './types';
+import { tagsForCreate } from './tags';
+import type { DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, TagChanges } from './types';
 import { codeSource, UploadSettings, ZipToUpload } from './upload';
 
 export interface WaiterSettings {
@@ -94,7 +96,13 @@ function configRequest(f: DesiredFunction, fields: readonly string[], layerArns:
     if (field === 'environment') req.Environment = { Variables: f.environment };
     if (field === 'layers') req.Layers = layerArns;
   }
-  return req;
+  return { ...req, ...blockRequest(f, fields) };
+}
+
+/** Removals first: they make room under Lambda's 50 tags before new ones arrive. Both calls are idempotent. */
+async function updateTags(c: TagChanges, s: ApplySettings): Promise<void> {
+  if (c.remove.length) await withRetry(() => s.lambda.send(new UntagResourceCommand({ Resource: c.functionArn, TagKeys: c.remove })), s.retry);
+  if (Object.keys(c.set).length) await withRetry(() => s.lambda.send(new TagResourceCommand({ Resource: c.functionArn, Tags: c.set })), s.retry);
 }
 
 /** Runs one function's planned steps in order, recording each finished step in `progress`. */
@@ -112,6 +120,7 @@ export async function applyFunction(
           FunctionName: name, Role: f.role, Runtime: f.runtime as Runtime, Handler: f.handler, Code,
           Architectures: [f.architecture], MemorySize: f.memorySize, Timeout: f.timeout, Description: f.description,
           Environment: f.environment ? { Variables: f.environment } : undefined, Layers: layerArns,
+          ...blockRequest(f, ALL_BLOCKS), Tags: tagsForCreate(f.tags),
         })), alreadyExists);
       } catch (err) {
         if (!alreadyExists(err)) throw err;
@@ -127,6 +136,9 @@ export async function applyFunction(
     } else if (step === 'update-config') {
       await call(() => s.lambda.send(new UpdateFunctionConfigurationCommand(configRequest(f, plan.configChanges, layerArns))));
       await waitUntilSettled(s, name, false);
+    } else if (step === 'update-tags') {
+      if (!plan.tagChanges) throw new Error(`deploy:apply - ${name}: update-tags step without tag changes in the plan`);
+      await updateTags(plan.tagChanges, s);
     } else if (step === 'publish-version') {
       // Lambda returns the latest version when nothing changed since it, so a retry adds none.
       const out = await call(() => s.lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: f.codeSha256 })));

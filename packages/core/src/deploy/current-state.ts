@@ -3,6 +3,7 @@ import {
   LambdaClient, LayerVersionsListItem, ListLayerVersionsCommand,
 } from '@aws-sdk/client-lambda';
 import type { Architecture } from '../runtimes/types';
+import { deployedBlocks } from './config-blocks';
 import { RetryPolicy, withRetry } from './retry';
 import type { CurrentFunction, CurrentLayer, DeployedConfig } from './types';
 
@@ -31,13 +32,16 @@ export function deployedConfig(c: FunctionConfiguration): DeployedConfig {
     layers: (c.Layers ?? []).map((l) => l.Arn ?? ''),
     architecture: (c.Architectures?.[0] ?? 'x86_64') as Architecture,
     codeSha256: c.CodeSha256 ?? '',
+    ...deployedBlocks(c),
   };
 }
 
 export async function readCurrentFunction(lambda: LambdaClient, functionName: string, alias: string | undefined, retry: RetryPolicy): Promise<CurrentFunction> {
   const got = await withRetry(() => orNull(lambda.send(new GetFunctionCommand({ FunctionName: functionName }))), retry);
   if (!got?.Configuration) return { latest: null, alias: alias ? null : undefined };
-  const current: CurrentFunction = { latest: deployedConfig(got.Configuration) };
+  // GetFunction answers TagsError instead of Tags when the caller may not read them.
+  const tags = got.TagsError ? undefined : { ...(got.Tags ?? {}) };
+  const current: CurrentFunction = { latest: deployedConfig(got.Configuration), functionArn: unqualified(got.Configuration.FunctionArn), tags, tagsError: got.TagsError?.Message };
   if (alias) {
     const a = await withRetry(() => orNull(lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }))), retry);
     if (!a?.FunctionVersion) {
@@ -49,6 +53,8 @@ export async function readCurrentFunction(lambda: LambdaClient, functionName: st
   }
   return current;
 }
+
+const unqualified = (arn: string | undefined) => arn?.split(':').slice(0, 7).join(':');
 
 /** The description we give each layer version: lets a lookup try the likely match first. */
 export function layerDescription(codeSha256: string): string {

@@ -7,6 +7,7 @@ import { readFunctionArtifact, readLayerArtifact, FunctionArtifact, LayerArtifac
 import { AwsClientConfig, defaultClientFactory, DeployClientFactory, limitRequestRate } from './clients';
 import { findLayerVersion, readCurrentFunction } from './current-state';
 import { formatOutcome, formatPlan } from './format';
+import { copyFunctionSettings, functionSettingsProblems } from './function-settings';
 import { desiredLayerArns, planDeploy } from './plan';
 import { processRateLimiter, TokenBucket } from './rate-limit';
 import { DEFAULT_RETRY, RetryPolicy } from './retry';
@@ -93,6 +94,13 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   const inUse = new Set(Object.values(currentFunctions).flatMap((c) => c.latest?.layers ?? []));
   const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
     [l.name, await findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse)] as const));
+  for (const l of loaded) {
+    const tagsError = currentFunctions[l.desired.functionName].tagsError;
+    if (l.desired.tags !== undefined && tagsError) {
+      throw new LambdaPackageError('deploy:plan', `function ${l.desired.functionName}: GetFunction returned no tags to compare "tags" with`, [tagsError],
+        'allow lambda:ListTags (and lambda:TagResource, lambda:UntagResource) to the deploying identity, or remove "tags"');
+    }
+  }
   const plan = planDeploy({ functions: loaded.map((l) => l.desired), layers: desiredLayers, current: { functions: currentFunctions, layers: currentLayers } });
   for (const f of plan.functions) {
     if (f.steps.includes('create') && !loaded.find((l) => l.desired.functionName === f.functionName)?.desired.role) {
@@ -148,13 +156,19 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
 
   async function loadFunction(spec: DeployFunctionSpec): Promise<Loaded> {
     const artifact = await readFunctionArtifact(spec.artifactDir);
+    const functionName = spec.functionName ?? artifact.name;
+    const problems = functionSettingsProblems(spec);
+    if (problems.length) {
+      const [first, ...rest] = problems;
+      throw new LambdaPackageError('deploy:options', `function ${functionName}: ${first.problem}`, rest.map((p) => `also: ${p.problem} (${p.fix})`), first.fix);
+    }
     const desired: DesiredFunction = {
-      functionName: spec.functionName ?? artifact.name,
+      ...copyFunctionSettings(spec),
+      functionName,
       runtime: artifact.runtime,
       handler: artifact.handler,
       architecture: artifact.architecture,
       codeSha256: artifact.codeSha256,
-      role: spec.role, memorySize: spec.memorySize, timeout: spec.timeout, environment: spec.environment, description: spec.description,
       layers: [...artifact.layers.map((layer) => ({ layer })), ...(spec.layerArns ?? []).map((arn) => ({ arn }))],
       publish: spec.publish === true || spec.alias !== undefined,
       alias: spec.alias,

@@ -3,6 +3,11 @@
 export * from './types';
 export { planDeploy, configDifferences } from './plan';
 export { readFunctionArtifact, readLayerArtifact } from './artifacts';
+export {
+  functionSettingsProblems, copyFunctionSettings, EPHEMERAL_STORAGE_MIB, TRACING_MODES, LOG_FORMATS, APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS,
+} from './function-settings';
+export type { SettingsProblem } from './function-settings';
+export { MANAGED_TAGS_KEY, MAX_MANAGED_TAGS } from './tags';
 export type { FunctionArtifact, LayerArtifact } from './artifacts';
 export type { AwsClientConfig, DeployClientFactory } from './clients';
 export { TokenBucket, processRateLimiter } from './rate-limit';

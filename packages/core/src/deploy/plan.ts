@@ -1,6 +1,8 @@
 import type {
   CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, PlanInput,
 } from './types';
+import { blockDifferences } from './config-blocks';
+import { describeTagChanges, planTagChanges } from './tags';
 
 /**
  * The deploy diff: desired vs. deployed, per layer and function. Pure (no I/O), so dry-run,
@@ -34,6 +36,7 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
   const steps: FunctionStep[] = [];
   const reasons: string[] = [];
   let configChanges: string[] = [];
+  let tagChanges: FunctionDeployPlan['tagChanges'];
   if (!current.latest) {
     steps.push('create');
     reasons.push('function does not exist');
@@ -47,8 +50,14 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
       steps.push('update-config');
       reasons.push(`configuration differs: ${configChanges.join(', ')}`);
     }
+    tagChanges = planTagChanges(f.tags, current.tags ?? {}, current.functionArn ?? '') ?? undefined;
+    if (tagChanges) {
+      steps.push('update-tags');
+      reasons.push(describeTagChanges(tagChanges));
+    }
   }
-  const changed = steps.length > 0;
+  // Tags belong to the function, not to a version: a tag change alone publishes nothing.
+  const changed = steps.some((s) => s !== 'update-tags');
   if (f.publish || f.alias) {
     const alias = current.alias ?? null;
     const aliasStale = f.alias !== undefined && (!alias || !alias.target || codeDiffers(f, alias.target) || configDifferences(f, alias.target, arns).length > 0);
@@ -58,14 +67,15 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
     }
     if (f.alias && (changed || aliasStale)) steps.push(alias ? 'update-alias' : 'create-alias');
   }
-  return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges };
+  return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges, ...(tagChanges ? { tagChanges } : {}) };
 }
 
 function headline(steps: readonly FunctionStep[]): FunctionDeployPlan['action'] {
   if (steps.includes('create')) return 'create';
   if (steps.includes('update-code')) return 'update code';
   if (steps.includes('update-config')) return 'update config';
-  if (steps.length) return 'publish';
+  if (steps.includes('publish-version')) return 'publish';
+  if (steps.includes('update-tags')) return 'update tags';
   return 'no change';
 }
 
@@ -88,6 +98,7 @@ export function configDifferences(f: DesiredFunction, c: DeployedConfig, layerAr
   if (f.timeout !== undefined && f.timeout !== c.timeout) out.push('timeout');
   if (f.description !== undefined && f.description !== (c.description ?? '')) out.push('description');
   if (f.environment !== undefined && !sameStringMap(f.environment, c.environment)) out.push('environment');
+  out.push(...blockDifferences(f, c));
   if (layerArns.length !== c.layers.length || layerArns.some((arn, i) => arn !== c.layers[i])) out.push('layers');
   return out;
 }

@@ -36,6 +36,14 @@ describe('deploy executor against the loopback Lambda API', () => {
     expect(api.state.functions.get('orders')?.config).toMatchObject({ MemorySize: 256, Role: 'arn:aws:iam::123456789012:role/exec', Handler: 'index.handler' });
   });
 
+  it('sets tracing, logging and tags given in the target options', async () => {
+    const out = await deployExecutor({ endpoint: api.endpoint, tracing: 'Active', logging: { logFormat: 'JSON' }, tags: { team: 'orders' } }, context);
+    expect(out.success).toBe(true);
+    const fn = api.state.functions.get('orders');
+    expect(fn?.config).toMatchObject({ TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+    expect(fn?.tags.team).toBe('orders');
+  });
+
   it('returns success: false with the message when Lambda refuses', async () => {
     const out = await deployExecutor({ endpoint: api.endpoint, functionName: 'orders-2', layerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:missing:1'] }, context);
     expect(out.success).toBe(false);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { DeployFunctionSpec, DeployOptions } from '@nx-lambda/core';
+import { copyFunctionSettings, functionSettingsProblems } from '@nx-lambda/core';
+import type { DeployFunctionSpec, DeployOptions, LoggingSettings, TracingMode, VpcSettings } from '@nx-lambda/core';
 
 /** Options of `@nx-lambda/plugin:deploy` (schema.json; a spec keeps the two in step). */
 export interface DeployExecutorOptions {
@@ -10,6 +11,11 @@ export interface DeployExecutorOptions {
   timeout?: number;
   environment?: Record<string, string>;
   description?: string;
+  ephemeralStorageMiB?: number;
+  tracing?: TracingMode;
+  vpc?: VpcSettings;
+  logging?: LoggingSettings;
+  tags?: Record<string, string>;
   layerArns?: string[];
   publish?: boolean;
   alias?: string;
@@ -26,11 +32,17 @@ export interface DeployExecutorOptions {
 }
 
 export const DEPLOY_OPTION_KEYS = [
-  'functionName', 'outputPath', 'role', 'memorySize', 'timeout', 'environment', 'description', 'layerArns', 'publish', 'alias',
+  'functionName', 'outputPath', 'role', 'memorySize', 'timeout', 'environment', 'description',
+  'ephemeralStorageMiB', 'tracing', 'vpc', 'logging', 'tags', 'layerArns', 'publish', 'alias',
   'region', 'profile', 'endpoint', 's3Bucket', 's3KeyPrefix', 'directUploadLimitMiB', 'dryRun', 'maxRetries', 'concurrency', 'maxWaitSeconds',
 ] as const satisfies readonly (keyof DeployExecutorOptions)[];
 
-/** Marker keys that are deploy settings; the rest of lambda.json belongs to package. */
+/**
+ * Marker keys that are deploy settings; the rest of lambda.json belongs to package. Settings added
+ * since (ephemeralStorageMiB, tracing, vpc, logging, tags) are read only from the deploy target's
+ * options (`deploy` in lambda.json): top-level keys of lambda.json are the package target's options
+ * (its schema refuses the others), and a top-level `tags` there would read as Nx project tags.
+ */
 const MARKER_KEYS = ['functionName', 'role', 'memorySize', 'timeout', 'environment', 'description', 'layerArns', 'publish', 'alias', 'region', 's3Bucket', 's3KeyPrefix'] as const;
 
 export interface DeployLocation {
@@ -63,17 +75,19 @@ export function normalizeDeployOptions(input: DeployExecutorOptions, marker: Rea
   if (o.alias !== undefined && !/^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/.test(o.alias)) {
     throw new Error(`${where} - alias "${o.alias}" is not a valid alias name.\nUse letters, digits, hyphens or underscores, not only digits.`);
   }
+  const functionName = o.functionName ?? loc.projectName;
+  const problems = functionSettingsProblems(o);
+  if (problems.length) {
+    const lines = problems.map((p) => `${p.problem}: ${p.fix}.`);
+    throw new Error(`${where} - function ${functionName}: ${problems[0].problem}.\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  }
   const artifactDir = resolveFromRoot(loc, o.outputPath ?? 'dist/{projectRoot}', loc.projectRoot);
   const layerArtifactDirs = Object.fromEntries(Object.entries(loc.projectRoots).map(([name, root]) => [name, path.resolve(loc.workspaceRoot, 'dist', root)]));
   return {
     spec: {
       artifactDir,
-      functionName: o.functionName ?? loc.projectName,
-      role: o.role,
-      memorySize: o.memorySize,
-      timeout: o.timeout,
-      environment: o.environment ? { ...o.environment } : undefined,
-      description: o.description,
+      functionName,
+      ...copyFunctionSettings(o),
       layerArns: [...(o.layerArns ?? [])],
       layerArtifactDirs,
       workspaceRoot: loc.workspaceRoot,
