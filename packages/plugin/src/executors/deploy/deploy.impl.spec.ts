@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaApi, startLambdaApi } from '../../../../../tools/lambda-api/server.mjs';
-import { tempDir, writeFiles } from '../../../../core/src/test-support/workspace';
+import { tempDir } from '../../../../core/src/test-support/workspace';
 import { writeFunctionArtifact } from '../../../../core/src/deploy/test-support/artifacts';
 import { useDummyAwsCredentials } from '../../../../core/src/deploy/test-support/loopback';
 import deployExecutor from './deploy.impl';
@@ -14,7 +14,6 @@ describe('deploy executor against the loopback Lambda API', () => {
     useDummyAwsCredentials();
     api = await startLambdaApi({ updateDelayMs: 20 });
     const root = await tempDir('deploy-executor');
-    await writeFiles(root, { 'apps/orders/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', role: 'arn:aws:iam::123456789012:role/exec', memorySize: 256 }) });
     await writeFunctionArtifact(path.join(root, 'dist/apps/orders'), { name: 'orders', files: { 'index.js': 'exports.handler = async () => "ok";' } });
     context = {
       root, cwd: root, isVerbose: false, projectName: 'orders', projectGraph: { nodes: {}, dependencies: {} },
@@ -25,13 +24,13 @@ describe('deploy executor against the loopback Lambda API', () => {
   afterAll(async () => api?.close());
 
   it('dry run succeeds and writes nothing', async () => {
-    const out = await deployExecutor({ endpoint: api.endpoint, dryRun: true }, context);
+    const out = await deployExecutor({ endpoint: api.endpoint, role: 'arn:aws:iam::123456789012:role/exec', dryRun: true }, context);
     expect(out.success).toBe(true);
     expect(api.writeCalls()).toBe(0);
   });
 
-  it('creates the function with settings from lambda.json', async () => {
-    const out = await deployExecutor({ endpoint: api.endpoint }, context);
+  it('creates the function with the settings of its options', async () => {
+    const out = await deployExecutor({ endpoint: api.endpoint, role: 'arn:aws:iam::123456789012:role/exec', memorySize: 256 }, context);
     expect(out.success).toBe(true);
     expect(api.state.functions.get('orders')?.config).toMatchObject({ MemorySize: 256, Role: 'arn:aws:iam::123456789012:role/exec', Handler: 'index.handler' });
   });

@@ -1,8 +1,6 @@
-import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { deployFunctions } from '@nx-lambda/core';
 import { DeployExecutorOptions, normalizeDeployOptions } from './lib/normalize-options';
-import { readMarkerFile } from '../shared/read-marker';
 import { failOnKnownError } from '../shared/known-failure';
 
 /** `@nx-lambda/plugin:deploy`: thin; planning and applying live in @nx-lambda/core. */
@@ -11,9 +9,8 @@ export default async function deployExecutor(options: DeployExecutorOptions, con
   const projects = context.projectsConfigurations?.projects ?? {};
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the deploy executor must run as a project target.');
   const projectRoot = projects[projectName].root;
-  const marker = await readMarkerFile<Record<string, unknown>>(path.join(context.root, projectRoot, 'lambda.json'));
   const projectRoots = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, p.root]));
-  const { spec, options: deployOptions } = normalizeDeployOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
+  const { spec, options: deployOptions } = normalizeDeployOptions(options, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
   return failOnKnownError(async () => {
     const result = await deployFunctions([spec], { ...deployOptions, log: (line) => console.log(line) });
     return { success: result.ok };

@@ -28,21 +28,15 @@ describe('deploy executor options', () => {
   });
 
   it('defaults the function name to the project and the artifact to dist/{projectRoot}', () => {
-    const n = normalizeDeployOptions({}, {}, loc);
+    const n = normalizeDeployOptions({}, loc);
     expect(n.spec).toMatchObject({ functionName: 'orders', artifactDir: '/ws/dist/apps/orders', publish: false });
     expect(n.spec.layerArtifactDirs?.['shared-deps']).toBe('/ws/dist/layers/shared');
-  });
-
-  it('takes settings from lambda.json, and target options win over it', () => {
-    const marker = { runtime: 'nodejs22.x', handler: 'x', role: 'arn:role/marker', memorySize: 256, timeout: 10 };
-    const n = normalizeDeployOptions({ memorySize: 512 }, marker, loc);
-    expect(n.spec).toMatchObject({ role: 'arn:role/marker', memorySize: 512, timeout: 10 });
   });
 
   it('returns new objects and leaves the input untouched', () => {
     const input: DeployExecutorOptions = { environment: { A: '1' }, layerArns: ['arn:x'], directUploadLimitMiB: 10 };
     const frozen = JSON.stringify(input);
-    const n = normalizeDeployOptions(input, {}, loc);
+    const n = normalizeDeployOptions(input, loc);
     expect(n.spec.environment).not.toBe(input.environment);
     expect(n.spec.layerArns).not.toBe(input.layerArns);
     expect(n.options.directUploadLimitBytes).toBe(10 * 1024 * 1024);
@@ -50,11 +44,11 @@ describe('deploy executor options', () => {
   });
 
   it('rejects an s3KeyPrefix without a bucket, saying to set s3Bucket', () => {
-    expect(() => normalizeDeployOptions({ s3KeyPrefix: 'lambda/' }, {}, loc)).toThrow(/orders:deploy - "s3KeyPrefix" is set without "s3Bucket"[\s\S]*Set "s3Bucket"/);
+    expect(() => normalizeDeployOptions({ s3KeyPrefix: 'lambda/' }, loc)).toThrow(/orders:deploy - "s3KeyPrefix" is set without "s3Bucket"[\s\S]*Set "s3Bucket"/);
   });
 
   it('rejects an invalid function name with the allowed characters', () => {
-    expect(() => normalizeDeployOptions({ functionName: 'a b' }, {}, loc)).toThrow(/functionName "a b" is not a valid[\s\S]*letters, digits/);
+    expect(() => normalizeDeployOptions({ functionName: 'a b' }, loc)).toThrow(/functionName "a b" is not a valid[\s\S]*letters, digits/);
   });
 
   it('passes the settings beyond memory and timeout through as copies', () => {
@@ -62,7 +56,7 @@ describe('deploy executor options', () => {
       ephemeralStorageMiB: 1024, tracing: 'Active', vpc: { subnetIds: ['subnet-0a'], securityGroupIds: ['sg-01'] },
       logging: { logFormat: 'JSON', systemLogLevel: 'WARN' }, tags: { team: 'orders' },
     };
-    const n = normalizeDeployOptions(input, {}, loc);
+    const n = normalizeDeployOptions(input, loc);
     expect(n.spec).toMatchObject(input);
     expect(n.spec.vpc?.subnetIds).not.toBe(input.vpc?.subnetIds);
     expect(n.spec.tags).not.toBe(input.tags);
@@ -70,32 +64,32 @@ describe('deploy executor options', () => {
   });
 
   it('leaves unset settings out of the spec (what is deployed stays)', () => {
-    const n = normalizeDeployOptions({}, { tags: ['nx-project-tag'] }, loc);
+    const n = normalizeDeployOptions({}, loc);
     for (const key of ['ephemeralStorageMiB', 'tracing', 'vpc', 'logging', 'tags']) expect(n.spec).not.toHaveProperty(key);
   });
 
   it('refuses log levels without logFormat JSON, naming the function and what to change', () => {
-    expect(() => normalizeDeployOptions({ functionName: 'orders-api', logging: { logFormat: 'Text', applicationLogLevel: 'DEBUG', systemLogLevel: 'WARN' } }, {}, loc))
+    expect(() => normalizeDeployOptions({ functionName: 'orders-api', logging: { logFormat: 'Text', applicationLogLevel: 'DEBUG', systemLogLevel: 'WARN' } }, loc))
       .toThrow(/^orders:deploy - function orders-api: logging\.applicationLogLevel and logging\.systemLogLevel need logging\.logFormat "JSON" \(it is "Text"\)[\s\S]*set logging\.logFormat to "JSON", or remove/);
   });
 
   it('refuses a VPC with only one of its lists, saying to give both or neither', () => {
-    expect(() => normalizeDeployOptions({ vpc: { securityGroupIds: ['sg-01'] } }, {}, loc)).toThrow(/orders:deploy - function orders: vpc has 0 subnetIds and 1 securityGroupIds[\s\S]*give both lists[\s\S]*\(vpc: \{\}\) to detach/);
-    expect(() => normalizeDeployOptions({ vpc: {} }, {}, loc)).not.toThrow();
+    expect(() => normalizeDeployOptions({ vpc: { securityGroupIds: ['sg-01'] } }, loc)).toThrow(/orders:deploy - function orders: vpc has 0 subnetIds and 1 securityGroupIds[\s\S]*give both lists[\s\S]*\(vpc: \{\}\) to detach/);
+    expect(() => normalizeDeployOptions({ vpc: {} }, loc)).not.toThrow();
   });
 
   it('refuses IDs in the wrong list', () => {
-    expect(() => normalizeDeployOptions({ vpc: { subnetIds: ['sg-01'], securityGroupIds: ['subnet-0a'] } }, {}, loc)).toThrow(/vpc\.subnetIds holds "sg-01"[\s\S]*vpc\.securityGroupIds holds "subnet-0a"/);
+    expect(() => normalizeDeployOptions({ vpc: { subnetIds: ['sg-01'], securityGroupIds: ['subnet-0a'] } }, loc)).toThrow(/vpc\.subnetIds holds "sg-01"[\s\S]*vpc\.securityGroupIds holds "subnet-0a"/);
   });
 
   it('refuses tag keys AWS or deploy reserves, and too many tags', () => {
-    expect(() => normalizeDeployOptions({ tags: { 'aws:owner': 'x' } }, {}, loc)).toThrow(/tag key "aws:owner" starts with "aws:"[\s\S]*rename it/);
-    expect(() => normalizeDeployOptions({ tags: { 'nx-lambda:managed-tags': 'x' } }, {}, loc)).toThrow(/tag key "nx-lambda:managed-tags" is the one deploy uses/);
+    expect(() => normalizeDeployOptions({ tags: { 'aws:owner': 'x' } }, loc)).toThrow(/tag key "aws:owner" starts with "aws:"[\s\S]*rename it/);
+    expect(() => normalizeDeployOptions({ tags: { 'nx-lambda:managed-tags': 'x' } }, loc)).toThrow(/tag key "nx-lambda:managed-tags" is the one deploy uses/);
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
-    expect(() => normalizeDeployOptions({ tags: many }, {}, loc)).toThrow(/tags lists 50 tags[\s\S]*at most 49/);
+    expect(() => normalizeDeployOptions({ tags: many }, loc)).toThrow(/tags lists 50 tags[\s\S]*at most 49/);
   });
 
   it('refuses ephemeral storage outside 512-10240 MiB (the rule also holds where schema.json is not read)', () => {
-    expect(() => normalizeDeployOptions({ ephemeralStorageMiB: 256 }, {}, loc)).toThrow(/ephemeralStorageMiB is 256[\s\S]*from 512 to 10240/);
+    expect(() => normalizeDeployOptions({ ephemeralStorageMiB: 256 }, loc)).toThrow(/ephemeralStorageMiB is 256[\s\S]*from 512 to 10240/);
   });
 });

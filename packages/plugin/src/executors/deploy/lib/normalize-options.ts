@@ -37,14 +37,6 @@ export const DEPLOY_OPTION_KEYS = [
   'region', 'profile', 'endpoint', 's3Bucket', 's3KeyPrefix', 'directUploadLimitMiB', 'dryRun', 'maxRetries', 'concurrency', 'maxWaitSeconds',
 ] as const satisfies readonly (keyof DeployExecutorOptions)[];
 
-/**
- * Marker keys that are deploy settings; the rest of lambda.json belongs to package. Settings added
- * since (ephemeralStorageMiB, tracing, vpc, logging, tags) are read only from the deploy target's
- * options (`deploy` in lambda.json): top-level keys of lambda.json are the package target's options
- * (its schema refuses the others), and a top-level `tags` there would read as Nx project tags.
- */
-const MARKER_KEYS = ['functionName', 'role', 'memorySize', 'timeout', 'environment', 'description', 'layerArns', 'publish', 'alias', 'region', 's3Bucket', 's3KeyPrefix'] as const;
-
 export interface DeployLocation {
   projectName: string;
   projectRoot: string;
@@ -59,12 +51,11 @@ export interface NormalizedDeployOptions {
 }
 
 /**
- * Options over the function's `lambda.json` (`marker`), into a deploy spec. Pure: returns new
- * objects and never mutates its inputs; misconfiguration throws with what to change.
+ * The target's options (Nx merged lambda.json's `deploy`, the plugin's defaults, project.json and
+ * the command line into them) into a deploy spec. Pure: returns new objects and never mutates its
+ * input; misconfiguration throws with what to change.
  */
-export function normalizeDeployOptions(input: DeployExecutorOptions, marker: Readonly<Record<string, unknown>>, loc: DeployLocation): NormalizedDeployOptions {
-  const fromMarker = Object.fromEntries(MARKER_KEYS.filter((k) => marker[k] !== undefined).map((k) => [k, marker[k]])) as DeployExecutorOptions;
-  const o: DeployExecutorOptions = { ...fromMarker, ...input };
+export function normalizeDeployOptions(o: DeployExecutorOptions, loc: DeployLocation): NormalizedDeployOptions {
   const where = `${loc.projectName}:deploy`;
   if (o.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.functionName)) {
     throw new Error(`${where} - functionName "${o.functionName}" is not a valid Lambda function name.\nUse 1-64 letters, digits, hyphens or underscores.`);
