@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.spec.ts', 'tools/**/*.spec.ts', 'e2e/**/*.spec.ts'],
+    // Deletes the temp folders each spec file made, after its tests.
+    setupFiles: ['packages/core/src/test-support/remove-temp-dirs.ts'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 180_000,

@@ -1,29 +1,27 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll } from 'vitest';
 import { DEFAULT_LIMITS } from '../package/limits';
 import type { FunctionBuildRequest } from '../runtimes/types';
 
-/** A temp folder for one test; files given as `{ 'rel/path': 'content' }`. */
-export async function tempDir(label: string, files: Record<string, string | Buffer> = {}): Promise<string> {
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-test-${label}-`));
-  await writeFiles(dir, files);
-  return dir;
+/**
+ * Every temp folder a spec file makes is deleted after its tests (test-support/remove-temp-dirs.ts,
+ * a vitest setup file), unless NX_LAMBDA_KEEP_TEMP=1: a full run makes ~700 MB of them. The list
+ * lives on globalThis so the setup file and the spec see the same one whatever module instance
+ * each imported.
+ */
+const KEY = Symbol.for('nx-lambda.test.tempDirs');
+export function madeTempDirs(): string[] {
+  const g = globalThis as unknown as Record<symbol, string[] | undefined>;
+  return (g[KEY] ??= []);
 }
 
-/**
- * `tempDir` for a spec file whose folders are big (dotnet and pwsh builds): call it at the top of
- * the file; every folder it makes is deleted after that file's tests.
- */
-export function tempDirsRemovedAfterAll(): typeof tempDir {
-  const made: string[] = [];
-  afterAll(() => Promise.all(made.splice(0).map((d) => fsp.rm(d, { recursive: true, force: true }))));
-  return async (label, files) => {
-    const dir = await tempDir(label, files);
-    made.push(dir);
-    return dir;
-  };
+/** A temp folder (os.tmpdir()/nxl-test-<label>-*) deleted after the spec file; files given as `{ 'rel/path': 'content' }`. */
+export async function tempDir(label: string, files: Record<string, string | Buffer> = {}): Promise<string> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `nxl-test-${label}-`));
+  madeTempDirs().push(dir);
+  await writeFiles(dir, files);
+  return dir;
 }
 
 export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { ZipWriteResult } from '../zip-writer';
+import { madeTempDirs } from '../../test-support/workspace';
 
 export interface ChildZipResult extends ZipWriteResult {
   maxRssBytes: number;
@@ -15,6 +16,7 @@ export interface ChildZipResult extends ZipWriteResult {
  */
 export function bundleZipChild(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nxl-test-zip-child-'));
+  madeTempDirs().push(dir);
   const outfile = path.join(dir, 'zip-child.cjs');
   buildSync({ entryPoints: [path.join(__dirname, 'zip-child.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
   copyFileSync(path.join(__dirname, '..', 'deflate-worker.cjs'), path.join(dir, 'deflate-worker.cjs'));

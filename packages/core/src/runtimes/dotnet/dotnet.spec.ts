@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { elfMachine, makeRequest, tempDirsRemovedAfterAll, writeFiles } from '../../test-support/workspace';
+import { elfMachine, makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { Architecture, FunctionBuildRequest, HandlerCheck } from '../types';
 import { readPeMachine } from './assembly-metadata';
 import { checkManagedHandler } from './handler-check';
@@ -23,8 +23,6 @@ function requireDotnet(): void {
     throw new Error('dotnet is not installed: run tools/setup.sh');
   }
 }
-
-const temp = tempDirsRemovedAfterAll();
 
 async function copyFixture(scenario: string, dest: string): Promise<void> {
   await fsp.cp(path.join(FIXTURES, scenario), dest, { recursive: true });
@@ -47,7 +45,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
   let result: PackageResult;
   beforeAll(async () => {
     requireDotnet();
-    ws = await temp('dotnet-with-deps');
+    ws = await tempDir('dotnet-with-deps');
     await copyFixture('with-deps', ws);
     result = await pkg(ws, 'functions/hello');
   });
@@ -89,7 +87,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
   });
 
   it('builds the same bytes from a copy of the workspace at another path', async () => {
-    const other = await temp('dotnet-with-deps-copy');
+    const other = await tempDir('dotnet-with-deps-copy');
     await copyFixture('with-deps', path.join(other, 'elsewhere', 'deeper'));
     const again = await pkg(path.join(other, 'elsewhere', 'deeper'), 'functions/hello');
     expect(again.manifest.sha256).toBe(result.manifest.sha256);
@@ -135,7 +133,7 @@ describe('dotnet: a function with a workspace library and a NuGet package (dotne
 describe('dotnet: no-deps on dotnet10 for arm64', () => {
   it('publishes for linux-arm64: the assembly is marked ARM64 and the handler check passes', async () => {
     requireDotnet();
-    const ws = await temp('dotnet-no-deps');
+    const ws = await tempDir('dotnet-no-deps');
     await copyFixture('no-deps', path.join(ws, 'fn'));
     const handler = 'NoDeps::NoDeps.Function::Upper';
     const result = await packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet10', handler, projectRoot: 'fn', architecture: 'arm64' }));
@@ -151,7 +149,7 @@ describe('dotnet: Native AOT on provided.al2023', () => {
   let result: PackageResult;
   beforeAll(async () => {
     requireDotnet();
-    const ws = await temp('dotnet-aot');
+    const ws = await tempDir('dotnet-aot');
     await copyFixture('native-aot', path.join(ws, 'fn'));
     result = await packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'provided.al2023', handler: 'bootstrap', projectRoot: 'fn', options: { nativeAot: true } }));
   });
@@ -177,7 +175,7 @@ describe('dotnet: Native AOT on provided.al2023', () => {
 
 describe('dotnet: bad input', () => {
   it('refuses Native AOT for arm64 on this x86_64 machine, saying what is missing', async () => {
-    const ws = await temp('dotnet-aot-arm64');
+    const ws = await tempDir('dotnet-aot-arm64');
     await copyFixture('native-aot', ws);
     const err = await failure(pkg(ws, '.', { runtime: 'provided.al2023', architecture: 'arm64', options: { nativeAot: true } }));
     expect(err.message).toMatch(/^dotnet:aot - .*Native AOT for arm64 cannot be built on this x86_64 machine/);
@@ -186,7 +184,7 @@ describe('dotnet: bad input', () => {
   });
 
   it('fails without a project file, and leaves no zip', async () => {
-    const ws = await temp('dotnet-no-project', { 'functions/empty/Function.cs': 'class A {}' });
+    const ws = await tempDir('dotnet-no-project', { 'functions/empty/Function.cs': 'class A {}' });
     const err = await failure(pkg(ws, 'functions/empty'));
     expect(err.message).toMatch(/^dotnet:resolve - functions\/empty has no .csproj project file/);
     expect(existsSync(path.join(ws, 'dist', 'functions/empty', 'function.zip'))).toBe(false);
@@ -194,7 +192,7 @@ describe('dotnet: bad input', () => {
 
   it('fails with the compiler error when the code does not build, and leaves no zip', async () => {
     requireDotnet();
-    const ws = await temp('dotnet-broken');
+    const ws = await tempDir('dotnet-broken');
     await copyFixture('no-deps', path.join(ws, 'fn'));
     await writeFiles(ws, { 'fn/Function.cs': 'namespace NoDeps;\npublic static class Function { public static string Upper(string s) => s.ToUpperInvariant() }\n' });
     const err = await failure(packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet10', handler: 'NoDeps::NoDeps.Function::Upper', projectRoot: 'fn' })));
@@ -204,7 +202,7 @@ describe('dotnet: bad input', () => {
   });
 
   it('refuses nativeAot on a managed runtime', async () => {
-    const ws = await temp('dotnet-aot-managed');
+    const ws = await tempDir('dotnet-aot-managed');
     await copyFixture('no-deps', ws);
     const err = await failure(pkg(ws, '.', { runtime: 'dotnet10', options: { nativeAot: true } }));
     expect(err.message).toMatch(/^dotnet:options - .*nativeAot needs a custom runtime, not dotnet10/);

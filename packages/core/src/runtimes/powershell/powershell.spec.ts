@@ -3,14 +3,12 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { makeRequest, tempDirsRemovedAfterAll, writeFiles } from '../../test-support/workspace';
+import { makeRequest, tempDir, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { buildPowerShellRuntimeLayer, PowerShellStrategy, RuntimeLayerResult } from './index';
 import { findPwsh } from './pwsh';
 import { invokeFunction } from '../../invoke/index';
 import { failure } from '../../test-support/failure';
-
-const tempDir = tempDirsRemovedAfterAll();
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -26,7 +24,6 @@ function pkg(ws: string, projectRoot: string, over: Partial<FunctionBuildRequest
   return packageFunction(PowerShellStrategy, makeRequest(ws, { family: 'powershell', runtime: 'provided.al2023', handler: 'handler.ps1::Invoke-Handler', projectRoot, ...over }));
 }
 
-
 const entries = (zip: string) => ZipReader.with(zip, (reader) => reader.fileNames);
 
 /** A stand-in pwsh distribution: a `pwsh` launcher of the installed pwsh, as the issue allows. */
@@ -37,7 +34,6 @@ async function standInDistribution(pwsh: string): Promise<string> {
   await fsp.writeFile(path.join(dir, 'LICENSE.txt'), 'stand-in distribution for tests\n');
   return dir;
 }
-
 
 describe('powershell: a function with a workspace module, run on the runtime layer', () => {
   let ws: string;

@@ -2,12 +2,10 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executorContext } from '../test-support/context';
-import { tempDirsRemovedAfterAll } from '../../../../core/src/test-support/workspace';
+import { tempDir } from '../../../../core/src/test-support/workspace';
 import dotnetExecutor from './dotnet.impl';
 
 const NO_DEPS = path.join(__dirname, '../../../../core/src/runtimes/dotnet/fixtures/no-deps');
-
-const tempDir = tempDirsRemovedAfterAll();
 
 const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 

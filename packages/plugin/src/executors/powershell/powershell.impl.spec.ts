@@ -2,10 +2,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { executorContext } from '../test-support/context';
-import { tempDirsRemovedAfterAll } from '../../../../core/src/test-support/workspace';
+import { tempDir } from '../../../../core/src/test-support/workspace';
 import powershellExecutor from './powershell.impl';
-
-const tempDir = tempDirsRemovedAfterAll();
 
 const contextFor = (ws: string, project: string, root: string) => executorContext(ws, project, { [project]: root });
 
