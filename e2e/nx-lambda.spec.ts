@@ -150,6 +150,20 @@ describe('deploy to the loopback Lambda API', () => {
     expect(api.writeCalls(), JSON.stringify(api.counts)).toBe(0);
   });
 
+  it('deploys a stage from lambda.json\'s deploy.configurations (nx run fn:deploy:prod) as its own function', async () => {
+    const marker = 'functions/node-c/lambda.json';
+    const stage = { functionName: 'node-c-prod', memorySize: 1024, environment: { STAGE: 'prod' } };
+    await ws.write(marker, JSON.stringify({ ...JSON.parse(await ws.read(marker)), deploy: { memorySize: 256, configurations: { prod: stage } } }));
+    try {
+      await ws.nx(['run', 'node-c:deploy:prod', ...deployArgs()]);
+      expect(api.state.functions.get('node-c-prod')?.config).toMatchObject({ MemorySize: 1024, Environment: { Variables: { STAGE: 'prod' } } });
+      await ws.nx(['run', 'node-c:deploy', ...deployArgs()]);
+      expect(api.state.functions.get('node-c')?.config.MemorySize).toBe(256);
+    } finally {
+      await ws.git(['checkout', '--', marker]);
+    }
+  });
+
   it('nx affected -t deploy after a library change updates only the functions that use it', async () => {
     await ws.nx(['run-many', '-t', 'deploy', ...deployArgs()]);
     const before = revisions();

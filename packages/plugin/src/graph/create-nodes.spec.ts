@@ -71,6 +71,29 @@ describe('functionNode', () => {
     expect(typo.metadata!.description).toContain('"minfy" is not an option of this executor');
   });
 
+  it('merges lambda.json\'s deploy over the plugin defaults\' as SAM merges Globals: key by key, environment and tags too', async () => {
+    const ws = await tempDir('nodes', {
+      'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { role: 'arn:aws:iam::1:role/fn', environment: { TABLE: 'orders' }, tags: { team: 'orders' } } }),
+    });
+    const opts = normalizePluginOptions({ defaults: { deploy: { memorySize: 512, environment: { STAGE: 'dev', TABLE: 'x' }, tags: { owner: 'platform' } } } });
+    expect(functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!.deploy.options).toEqual({
+      memorySize: 512, role: 'arn:aws:iam::1:role/fn', environment: { STAGE: 'dev', TABLE: 'orders' }, tags: { owner: 'platform', team: 'orders' }, outputPath: 'dist/{projectRoot}',
+    });
+  });
+
+  it('gives the deploy target the configurations (stages) of lambda.json\'s deploy, merged with the defaults\' ones', async () => {
+    const ws = await tempDir('nodes', {
+      'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' }, configurations: { prod: { functionName: 'fn-prod', environment: { STAGE: 'prod' } } } } }),
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { configurations: { prod: 'fn-prod' } } }),
+    });
+    const opts = normalizePluginOptions({ defaults: { deploy: { configurations: { prod: { alias: 'live', memorySize: 1024 }, dev: { alias: 'dev' } } } } });
+    const deploy = functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!.deploy;
+    expect(deploy.options).toEqual({ memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' }, outputPath: 'dist/{projectRoot}' });
+    // Nx puts a configuration over the options key by key; environment adds up instead.
+    expect(deploy.configurations).toEqual({ prod: { alias: 'live', memorySize: 1024, functionName: 'fn-prod', environment: { TABLE: 'orders', STAGE: 'prod' } }, dev: { alias: 'dev' } });
+    expect(() => functionNode('bad/lambda.json', opts, ws)).toThrow(/bad\/lambda.json has a "deploy.configurations" that is not an object of objects[\s\S]*"prod": \{ "functionName"/);
+  });
+
   it('checks project.json\'s options for the package target too: Nx merges them over the inferred ones', async () => {
     const ws = await tempDir('nodes', {
       'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),

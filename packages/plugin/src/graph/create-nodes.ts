@@ -79,12 +79,56 @@ function defaultsFor(family: RuntimeFamily, defaults: Record<string, unknown>): 
     !isPackageOption(key) || known(family, key) || !RUNTIME_FAMILIES.some((f) => known(f, key))));
 }
 
+/** Deploy options that are maps: merged variable by variable, not replaced. */
+const MERGED_MAPS = ['environment', 'tags'] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * lambda.json's `deploy` over the plugin defaults' `deploy`, as SAM merges its Globals into a
+ * function: key by key, and the maps (`environment`, `tags`, each configuration) key by key too,
+ * so a workspace-wide `{ "environment": { "STAGE": "dev" } }` and a function's own variables add up.
+ */
+function mergedDeploy(defaults: unknown, own: unknown): unknown {
+  // Anything but two objects: lambda.json's value wins as given (deployTargetOptions says if it is wrong).
+  if (!isRecord(defaults) || !isRecord(own)) return own ?? defaults;
+  const merged: Record<string, unknown> = { ...defaults, ...own };
+  for (const key of MERGED_MAPS) {
+    if (isRecord(defaults[key]) && isRecord(own[key])) merged[key] = { ...defaults[key], ...own[key] };
+  }
+  if (isRecord(defaults.configurations) && isRecord(own.configurations)) {
+    const names = new Set([...Object.keys(defaults.configurations), ...Object.keys(own.configurations)]);
+    merged.configurations = Object.fromEntries([...names].map((n) => [n, mergedDeploy((defaults.configurations as Record<string, unknown>)[n], (own.configurations as Record<string, unknown>)[n])]));
+  }
+  return merged;
+}
+
+/**
+ * The deploy target's options and named configurations (stages: `nx run fn:deploy:prod`,
+ * `nx affected -t deploy -c prod`) from the merged `deploy` of lambda.json.
+ */
+function deployTargetOptions(deploy: unknown, outputPath: string, markerPath: string): Pick<TargetConfiguration, 'options' | 'configurations'> {
+  if (deploy !== undefined && !isRecord(deploy)) {
+    throw new Error(`nx-lambda: ${markerPath} has a "deploy" that is not an object.\nWrite the deploy target's options there, e.g. { "role": "arn:aws:iam::123456789012:role/fn", "memorySize": 512 }.`);
+  }
+  const { configurations, ...given } = deploy ?? {};
+  const options = { ...given, outputPath };
+  if (configurations === undefined) return { options };
+  if (!isRecord(configurations) || !Object.values(configurations).every(isRecord)) {
+    throw new Error(`nx-lambda: ${markerPath} has a "deploy.configurations" that is not an object of objects.\nWrite it as { "prod": { "functionName": "orders-prod", "alias": "live" }, ... }: each configuration's options go over "deploy"'s.`);
+  }
+  // Nx puts a configuration's options over the target's key by key; its maps add to the target's.
+  const withMaps = (c: Record<string, unknown>) => ({ ...c, ...Object.fromEntries(MERGED_MAPS.filter((k) => isRecord(given[k]) && isRecord(c[k])).map((k) => [k, { ...(given[k] as object), ...(c[k] as object) }])) });
+  return { options, configurations: Object.fromEntries(Object.entries(configurations).map(([name, c]) => [name, withMaps(c as Record<string, unknown>)])) };
+}
+
 /** Targets of one function project, inferred from its lambda.json. */
 export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
   const root = path.posix.dirname(markerPath);
   const own = readFunctionMarker(workspaceRoot, markerPath);
   const family = familyOf({ ...options.defaults, ...own } as FunctionMarker, path.join(workspaceRoot, root), markerPath);
-  const marker = { ...defaultsFor(family, options.defaults), ...own } as FunctionMarker;
+  const deploySettings = mergedDeploy(options.defaults.deploy, own.deploy);
+  const marker = { ...defaultsFor(family, options.defaults), ...own, ...(deploySettings !== undefined ? { deploy: deploySettings } : {}) } as FunctionMarker;
   const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
   const projectJson = readProjectFile(workspaceRoot, root, 'project.json');
   const name = projectNameAt(workspaceRoot, root, projectJson);
@@ -110,7 +154,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     executor: '@nx-lambda/plugin:deploy',
     cache: false,
     dependsOn: [options.packageTargetName],
-    options: { ...(marker.deploy ?? {}), outputPath },
+    ...deployTargetOptions(marker.deploy, outputPath, markerPath),
     metadata: { description: 'Deploy the packaged zip to AWS Lambda (only what changed)' },
   };
   const invoke: TargetConfiguration = {
