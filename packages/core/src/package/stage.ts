@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../errors';
 import { compileGlobs, PathMatcher } from './globs';
@@ -49,6 +49,20 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
       options.onFile?.(relPath);
     }
   }
+}
+
+/** Files that make a folder an Nx project of its own. */
+const PROJECT_MARKERS = ['lambda.json', 'project.json'] as const;
+
+/**
+ * Folders under a function's root that are not the function, skipped when its folder is copied:
+ * `events/` at the root (sample events for invoke, as the function generator and SAM lay them out)
+ * and nested projects: a folder with its own lambda.json or project.json is another Nx project,
+ * whose files Nx hashes for that project and not for this one, so shipping them here would let
+ * Nx restore a stale zip from its cache.
+ */
+export function notFunctionSource(root: string): PathMatcher {
+  return (rel, isDir) => isDir && (rel === 'events' || PROJECT_MARKERS.some((m) => existsSync(path.join(root, rel, m))));
 }
 
 /** Total bytes of regular files under a folder (what a dependency costs unzipped). */

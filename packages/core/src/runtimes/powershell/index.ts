@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
 import { compileGlobs } from '../../package/globs';
-import { copyTree, treeSize } from '../../package/stage';
+import { copyTree, notFunctionSource, treeSize } from '../../package/stage';
 import type { BuildContext, BuildResult, DependencyRecord, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
 import { checkPowerShellHandler } from './handler';
 import { findWorkspaceModules, fromModulePath, manifestRequiredModules, ModuleSource, stageModule } from './modules';
@@ -66,7 +66,8 @@ function requiresByText(text: string): string[] {
 async function stageScripts(ctx: BuildContext, projectDir: string, scripts: readonly string[]): Promise<string[]> {
   const match = compileGlobs(scripts);
   const staged: string[] = [];
-  await copyTree(projectDir, ctx.stagingDir, { skip: NOT_SCRIPTS, filter: (rel, isDir) => isDir || match(rel, false), onFile: (rel) => staged.push(rel) });
+  const elsewhere = notFunctionSource(projectDir);
+  await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SCRIPTS(rel, isDir) || elsewhere(rel, isDir), filter: (rel, isDir) => isDir || match(rel, false), onFile: (rel) => staged.push(rel) });
   if (!staged.some((f) => f.endsWith('.ps1'))) {
     throw new LambdaPackageError('powershell:resolve', `${ctx.request.projectName} has no PowerShell script to package`,
       [`searched ${ctx.request.projectRoot} for ${scripts.join(', ')}`], 'add the handler script (e.g. handler.ps1) to the project root, or set "scripts"');

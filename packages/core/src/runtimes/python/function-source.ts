@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import { copyTree } from '../../package/stage';
+import { copyTree, notFunctionSource } from '../../package/stage';
 import { isBuildNoise } from './tree-filter';
 
 /** Project files that describe the build, not the function: never shipped from the source folder. */
@@ -18,9 +18,10 @@ export async function stageFunctionSource(sourceDir: string, stagingDir: string,
   }
   const outputRel = path.relative(sourceDir, opts.outputPath).split(path.sep).join('/');
   const copied: string[] = [];
+  const elsewhere = notFunctionSource(sourceDir);
   await copyTree(sourceDir, stagingDir, {
     skip: (rel, isDir) => {
-      if (rel === outputRel || isBuildNoise(rel, isDir, opts.keepTests)) return true;
+      if (rel === outputRel || isBuildNoise(rel, isDir, opts.keepTests) || elsewhere(rel, isDir)) return true;
       if (rel.includes('/')) return false;
       if (isDir) return PROJECT_DIRS.has(rel) || rel.endsWith('.egg-info');
       return PROJECT_FILES.has(rel) || /^requirements.*\.txt$/.test(rel);

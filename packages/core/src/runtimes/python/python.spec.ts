@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader } from '../../archive/zip-reader';
 import type { PackageResult } from '../../package/pipeline';
-import { elfMachine } from '../../test-support/workspace';
+import { elfMachine, writeFiles } from '../../test-support/workspace';
 import { packagePython, startTestIndex, TestIndex, workspaceFromFixture } from './test-support/python-workspace';
 import { invokePackaged } from '../../test-support/invoke';
 
@@ -24,6 +24,12 @@ describe('python: with-deps (requirements.txt, a workspace library, pure and com
     // bytecode a local run left behind: must not ship
     await fsp.mkdir(path.join(root, 'fns/hello/__pycache__'));
     await fsp.writeFile(path.join(root, 'fns/hello/__pycache__/app.cpython-311.pyc'), 'stale');
+    // Not the function: sample events, and folders that are projects of their own.
+    await writeFiles(path.join(root, 'fns/hello'), {
+      'events/sample.json': '{"name":"world"}',
+      'nested/lambda.json': '{"runtime":"python3.12","handler":"other.handler"}', 'nested/other.py': 'def handler(e, c): return 1\n',
+      'helpers/project.json': '{"name":"helpers"}', 'helpers/tool.py': 'X = 1\n',
+    });
     x86 = await packagePython(root, index, { projectRoot: 'fns/hello', outputPath: path.join(root, 'dist/x86') });
     arm = await packagePython(root, index, { projectRoot: 'fns/hello', architecture: 'arm64', outputPath: path.join(root, 'dist/arm') });
     x86Again = await packagePython(root, index, { projectRoot: 'fns/hello', outputPath: path.join(root, 'dist/x86-again') });
@@ -53,6 +59,11 @@ describe('python: with-deps (requirements.txt, a workspace library, pure and com
     expect(names.filter((n) => n.split('/').includes('tests'))).toEqual([]);
     expect(names).not.toContain('requirements.txt');
     expect(names).toContain('pure_greet-1.0.0.dist-info/METADATA');
+  });
+
+  it('leaves out events/ and folders that are projects of their own (their files are not this project\'s cache inputs)', async () => {
+    const names = await zipNames(x86.zipPath);
+    expect(names.filter((n) => /^(events|nested|helpers)\//.test(n))).toEqual([]);
   });
 
   it('records each distribution with version, platform tag and size, and the library', () => {

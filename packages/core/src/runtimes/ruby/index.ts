@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import { copyTree } from '../../package/stage';
+import { copyTree, notFunctionSource } from '../../package/stage';
 import { dependencyKey } from '../types';
 import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, ResolvedDependency, RuntimeStrategy } from '../types';
 import { BundledGem, BundleListing, installBundle } from './bundler';
@@ -61,7 +61,8 @@ function reasonFor(source: string, remote: string | undefined): string {
 async function buildFunction(ctx: BuildContext, plan: ExcludePlan): Promise<BuildResult> {
   const projectDir = projectDirOf(ctx);
   const target = rubyTarget(ctx);
-  await copyTree(projectDir, ctx.stagingDir, { skip: (rel) => NOT_SOURCE.has(rel) });
+  const elsewhere = notFunctionSource(projectDir);
+  await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SOURCE.has(rel) || elsewhere(rel, isDir) });
   const listing = await bundleOf(ctx);
   if (!listing) return { dependencies: [], toolchain: {}, notes: { gemPath: functionGemDir(target.abi), gems: 'no Gemfile: no gems' } };
   const layered = (g: BundledGem) => plan.providedBy.get(dependencyKey(resolvedGem(g, target)));

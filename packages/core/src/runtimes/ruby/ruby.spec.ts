@@ -6,7 +6,7 @@ import { ZipReader } from '../../archive/zip-reader';
 import type { InvokeResult } from '../../invoke/invoke-function';
 import { invokePackaged } from '../../test-support/invoke';
 import { packageFunction, PackageResult } from '../../package/pipeline';
-import { makeRequest } from '../../test-support/workspace';
+import { makeRequest, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { RubyStrategy } from './index';
 import { requireRuby, rubyWorkspace } from './test-support/ruby-workspace';
@@ -40,6 +40,8 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
   beforeAll(async () => {
     requireRuby();
     ws = await rubyWorkspace('ruby', 'with-deps', 'hello');
+    // Not the function: sample events, and a folder that is a project of its own.
+    await writeFiles(path.join(ws, 'hello'), { 'events/sample.json': '{}', 'nested/lambda.json': '{"runtime":"ruby3.3","handler":"x.handler"}', 'nested/x.rb': '' });
     ws2 = await rubyWorkspace('ruby-again', 'with-deps', 'hello');
     built = await pkg(ws, 'hello', 'app.handler');
     rebuilt = await pkg(ws2, 'hello', 'app.handler');
@@ -64,7 +66,7 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
 
   it('keeps function source and leaves out specs, vendor/cache and the project files', () => {
     expect(names).toEqual(expect.arrayContaining(['app.rb', 'lib/app.rb', 'with_bundler.rb', 'Gemfile', 'Gemfile.lock', '.bundle/config']));
-    expect(names.filter((n) => n.startsWith('spec/') || n.startsWith('vendor/cache'))).toEqual([]);
+    expect(names.filter((n) => n.startsWith('spec/') || n.startsWith('vendor/cache') || n.startsWith('events/') || n.startsWith('nested/'))).toEqual([]);
   });
 
   it('runs app.handler from the zip with only the package on GEM_PATH', async () => {
