@@ -150,15 +150,19 @@ describe('deploy to the loopback Lambda API', () => {
     expect(api.writeCalls(), JSON.stringify(api.counts)).toBe(0);
   });
 
-  it('deploys a stage from lambda.json\'s deploy.configurations (nx run fn:deploy:prod) as its own function', async () => {
+  it('deploys a stage from lambda.json\'s deploy.stages (--stage=prod) as its own function, and refuses a stage it does not define', async () => {
     const marker = 'functions/node-c/lambda.json';
-    const stage = { functionName: 'node-c-prod', memorySize: 1024, environment: { STAGE: 'prod' } };
-    await ws.write(marker, JSON.stringify({ ...JSON.parse(await ws.read(marker)), deploy: { memorySize: 256, configurations: { prod: stage } } }));
+    const prod = { functionName: 'node-c-prod', memorySize: 1024, environment: { STAGE: 'prod' } };
+    await ws.write(marker, JSON.stringify({ ...JSON.parse(await ws.read(marker)), deploy: { memorySize: 256, stages: { prod } } }));
     try {
-      await ws.nx(['run', 'node-c:deploy:prod', ...deployArgs()]);
+      await ws.nx(['run', 'node-c:deploy', '--stage=prod', ...deployArgs()]);
       expect(api.state.functions.get('node-c-prod')?.config).toMatchObject({ MemorySize: 1024, Environment: { Variables: { STAGE: 'prod' } } });
       await ws.nx(['run', 'node-c:deploy', ...deployArgs()]);
       expect(api.state.functions.get('node-c')?.config.MemorySize).toBe(256);
+      api.resetCounts();
+      const { stdout, stderr } = await ws.nx(['run', 'node-c:deploy', '--stage=prd', ...deployArgs()], [1]);
+      expect(`${stdout}${stderr}`).toContain('node-c:deploy - no stage "prd": this function\'s stages are prod');
+      expect(api.writeCalls()).toBe(0);
     } finally {
       await ws.git(['checkout', '--', marker]);
     }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../core/src/test-support/workspace';
 import { AggregateCreateNodesError, type CreateNodesContext } from '@nx/devkit';
+import { createOverrides } from 'nx/src/utils/command-line-utils';
+import { combineOptionsForExecutor } from 'nx/src/utils/params';
 import { createNodes, functionNode, layerNode, normalizePluginOptions } from './create-nodes';
+import { executorSchema, schemaProblems } from './schema-check';
 
 describe('functionNode', () => {
   it('infers package, deploy and invoke targets from lambda.json', async () => {
@@ -81,17 +84,50 @@ describe('functionNode', () => {
     });
   });
 
-  it('gives the deploy target the configurations (stages) of lambda.json\'s deploy, merged with the defaults\' ones', async () => {
+  it('passes lambda.json\'s deploy.stages to the deploy target, merged stage by stage with the defaults\' ones', async () => {
     const ws = await tempDir('nodes', {
-      'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' }, configurations: { prod: { functionName: 'fn-prod', environment: { STAGE: 'prod' } } } } }),
-      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { configurations: { prod: 'fn-prod' } } }),
+      'fn/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: { memorySize: 256, stages: { prod: { functionName: 'fn-prod', environment: { STAGE: 'prod' } } } } }),
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: 'fn-prod' }),
     });
-    const opts = normalizePluginOptions({ defaults: { deploy: { configurations: { prod: { alias: 'live', memorySize: 1024 }, dev: { alias: 'dev' } } } } });
-    const deploy = functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!.deploy;
-    expect(deploy.options).toEqual({ memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' }, outputPath: 'dist/{projectRoot}' });
-    // Nx puts a configuration over the options key by key; environment adds up instead.
-    expect(deploy.configurations).toEqual({ prod: { alias: 'live', memorySize: 1024, functionName: 'fn-prod', environment: { TABLE: 'orders', STAGE: 'prod' } }, dev: { alias: 'dev' } });
-    expect(() => functionNode('bad/lambda.json', opts, ws)).toThrow(/bad\/lambda.json has a "deploy.configurations" that is not an object of objects[\s\S]*"prod": \{ "functionName"/);
+    const opts = normalizePluginOptions({ defaults: { deploy: { stages: { prod: { alias: 'live', memorySize: 1024, environment: { LOG: 'warn' } }, dev: { alias: 'dev' } } } } });
+    expect(functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!.deploy.options).toEqual({
+      memorySize: 256,
+      stages: { prod: { alias: 'live', memorySize: 1024, functionName: 'fn-prod', environment: { LOG: 'warn', STAGE: 'prod' } }, dev: { alias: 'dev' } },
+      outputPath: 'dist/{projectRoot}',
+    });
+    expect(() => functionNode('bad/lambda.json', opts, ws)).toThrow(/bad\/lambda.json has a "deploy" that is not an object/);
+  });
+
+  it('gives the invoke target the timeout, memory and environment of the merged deploy, and the command line wins', async () => {
+    const ws = await tempDir('nodes', {
+      'fn/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', deploy: { role: 'arn:aws:iam::1:role/fn', timeout: 2, memorySize: 256, environment: { FOO: 'bar' } } }),
+      'bare/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+    });
+    const opts = normalizePluginOptions({ defaults: { deploy: { memorySize: 512, tracing: 'Active', environment: { STAGE: 'dev' } } } });
+    const invoke = functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!.invoke;
+    // Only what shapes a local run: role, tracing and the like are deploy's alone (invoke's schema refuses them).
+    expect(invoke.options).toEqual({ timeout: 2, memorySize: 256, environment: { STAGE: 'dev', FOO: 'bar' }, outputPath: 'dist/{projectRoot}' });
+    expect(schemaProblems(executorSchema('invoke'), invoke.options)).toEqual([]);
+    expect(functionNode('bare/lambda.json', normalizePluginOptions({}), ws).projects!.bare.targets!.invoke.options).toEqual({ outputPath: 'dist/{projectRoot}' });
+    // What Nx runs the executor with: the command line over the inferred options, option by option
+    // (an --environment.NAME replaces the whole map).
+    const schema = executorSchema('invoke') as Parameters<typeof combineOptionsForExecutor>[3];
+    const run = (...args: string[]) => combineOptionsForExecutor(createOverrides(args), '', invoke, schema, 'fn', '');
+    expect(run('--timeout=10')).toEqual({ timeout: 10, memorySize: 256, environment: { STAGE: 'dev', FOO: 'bar' }, outputPath: 'dist/{projectRoot}' });
+    expect(run('--memorySize=1024', '--environment.FOO=cli')).toEqual({ timeout: 2, memorySize: 1024, environment: { FOO: 'cli' }, outputPath: 'dist/{projectRoot}' });
+  });
+
+  it('reads project.json and lambda.json as Nx reads JSON (comments, trailing commas), and names the file that is broken', async () => {
+    const ws = await tempDir('nodes', {
+      'fn/lambda.json': '{\n  // the API\n  "runtime": "nodejs22.x", "handler": "index.handler",\n}\n',
+      'fn/project.json': '{\n  // owned by the orders team\n  "name": "orders-api",\n}\n',
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      'bad/project.json': '{\n  "name": "bad",,\n}\n',
+    });
+    const opts = normalizePluginOptions({});
+    expect(Object.keys(functionNode('fn/lambda.json', opts, ws).projects!.fn.targets!)).toContain('package');
+    expect(functionNode('fn/lambda.json', opts, ws).projects!.fn.name).toBe('orders-api');
+    expect(() => functionNode('bad/lambda.json', opts, ws)).toThrow(/bad\/project.json is not valid JSON: .* at 2:\d+/);
   });
 
   it('checks project.json\'s options for the package target too: Nx merges them over the inferred ones', async () => {

@@ -4,6 +4,8 @@ import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfigur
 import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import { isRecord, mergedDeploy } from './deploy-settings';
+import { parseJsonText } from './json';
 import { executorSchema, schemaProblems } from './schema-check';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */
@@ -41,7 +43,12 @@ interface ProjectFile {
 
 function readProjectFile(workspaceRoot: string, root: string, file: 'project.json' | 'package.json'): ProjectFile | undefined {
   const abs = path.join(workspaceRoot, root, file);
-  return existsSync(abs) ? (JSON.parse(readFileSync(abs, 'utf8')) as ProjectFile) : undefined;
+  if (!existsSync(abs)) return undefined;
+  try {
+    return parseJsonText(readFileSync(abs, 'utf8')) as ProjectFile;
+  } catch (err) {
+    throw new Error(`nx-lambda: ${path.posix.join(root, file)} is not valid JSON: ${(err as Error).message}\nFix the file (Nx reads it too).`);
+  }
 }
 
 /** Name of the project at `root`: what its project.json (as read) or package.json says, else the folder name. */
@@ -79,47 +86,12 @@ function defaultsFor(family: RuntimeFamily, defaults: Record<string, unknown>): 
     !isPackageOption(key) || known(family, key) || !RUNTIME_FAMILIES.some((f) => known(f, key))));
 }
 
-/** Deploy options that are maps: merged variable by variable, not replaced. */
-const MERGED_MAPS = ['environment', 'tags'] as const;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * lambda.json's `deploy` over the plugin defaults' `deploy`, as SAM merges its Globals into a
- * function: key by key, and the maps (`environment`, `tags`, each configuration) key by key too,
- * so a workspace-wide `{ "environment": { "STAGE": "dev" } }` and a function's own variables add up.
- */
-function mergedDeploy(defaults: unknown, own: unknown): unknown {
-  // Anything but two objects: lambda.json's value wins as given (deployTargetOptions says if it is wrong).
-  if (!isRecord(defaults) || !isRecord(own)) return own ?? defaults;
-  const merged: Record<string, unknown> = { ...defaults, ...own };
-  for (const key of MERGED_MAPS) {
-    if (isRecord(defaults[key]) && isRecord(own[key])) merged[key] = { ...defaults[key], ...own[key] };
-  }
-  if (isRecord(defaults.configurations) && isRecord(own.configurations)) {
-    const names = new Set([...Object.keys(defaults.configurations), ...Object.keys(own.configurations)]);
-    merged.configurations = Object.fromEntries([...names].map((n) => [n, mergedDeploy((defaults.configurations as Record<string, unknown>)[n], (own.configurations as Record<string, unknown>)[n])]));
-  }
-  return merged;
-}
-
-/**
- * The deploy target's options and named configurations (stages: `nx run fn:deploy:prod`,
- * `nx affected -t deploy -c prod`) from the merged `deploy` of lambda.json.
- */
-function deployTargetOptions(deploy: unknown, outputPath: string, markerPath: string): Pick<TargetConfiguration, 'options' | 'configurations'> {
+/** The deploy target's options: the merged `deploy` of lambda.json (its `stages` included: the executor picks one by `--stage`). */
+function deployTargetOptions(deploy: unknown, outputPath: string, markerPath: string): Record<string, unknown> {
   if (deploy !== undefined && !isRecord(deploy)) {
     throw new Error(`nx-lambda: ${markerPath} has a "deploy" that is not an object.\nWrite the deploy target's options there, e.g. { "role": "arn:aws:iam::123456789012:role/fn", "memorySize": 512 }.`);
   }
-  const { configurations, ...given } = deploy ?? {};
-  const options = { ...given, outputPath };
-  if (configurations === undefined) return { options };
-  if (!isRecord(configurations) || !Object.values(configurations).every(isRecord)) {
-    throw new Error(`nx-lambda: ${markerPath} has a "deploy.configurations" that is not an object of objects.\nWrite it as { "prod": { "functionName": "orders-prod", "alias": "live" }, ... }: each configuration's options go over "deploy"'s.`);
-  }
-  // Nx puts a configuration's options over the target's key by key; its maps add to the target's.
-  const withMaps = (c: Record<string, unknown>) => ({ ...c, ...Object.fromEntries(MERGED_MAPS.filter((k) => isRecord(given[k]) && isRecord(c[k])).map((k) => [k, { ...(given[k] as object), ...(c[k] as object) }])) });
-  return { options, configurations: Object.fromEntries(Object.entries(configurations).map(([name, c]) => [name, withMaps(c as Record<string, unknown>)])) };
+  return { ...(deploy ?? {}), outputPath };
 }
 
 /** Targets of one function project, inferred from its lambda.json. */
@@ -154,14 +126,18 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     executor: '@nx-lambda/plugin:deploy',
     cache: false,
     dependsOn: [options.packageTargetName],
-    ...deployTargetOptions(marker.deploy, outputPath, markerPath),
+    options: deployTargetOptions(marker.deploy, outputPath, markerPath),
     metadata: { description: 'Deploy the packaged zip to AWS Lambda (only what changed)' },
   };
+  // A local run gets the deployed settings that shape it, as `sam local invoke` gets the template's;
+  // Nx puts project.json's and the command line's options over these.
+  const deployed = isRecord(marker.deploy) ? marker.deploy : {};
+  const invokeSettings = (['timeout', 'memorySize', 'environment'] as const).filter((k) => deployed[k] !== undefined);
   const invoke: TargetConfiguration = {
     executor: '@nx-lambda/plugin:invoke',
     cache: false,
     dependsOn: [options.packageTargetName],
-    options: { outputPath },
+    options: { ...Object.fromEntries(invokeSettings.map((k) => [k, deployed[k]])), outputPath },
     metadata: { description: 'Run the packaged zip and its layers locally' },
   };
   return {

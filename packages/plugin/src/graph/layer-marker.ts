@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseJsonText } from './json';
 import type { RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 
 /** `lambda-layer.json` in a layer project's root: its scope. */
@@ -20,7 +21,7 @@ export const LAYERED_FAMILIES: readonly RuntimeFamily[] = ['node', 'python', 'ru
 export function readLayerMarker(workspaceRoot: string, markerPath: string): LayerMarker {
   let m: LayerMarker;
   try {
-    m = JSON.parse(readFileSync(path.join(workspaceRoot, markerPath), 'utf8')) as LayerMarker;
+    m = parseJsonText(readFileSync(path.join(workspaceRoot, markerPath), 'utf8')) as LayerMarker;
   } catch (err) {
     throw new Error(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it needs "family" and "runtime".`);
   }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 // The one module of core the graph needs: constants only, so computing the graph does not load the engine.
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import { parseJsonText } from './json';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
 export interface FunctionMarker {
@@ -25,7 +26,7 @@ export function readFunctionMarker(workspaceRoot: string, markerPath: string): F
   const abs = path.join(workspaceRoot, markerPath);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(abs, 'utf8'));
+    parsed = parseJsonText(readFileSync(abs, 'utf8'));
   } catch (err) {
     throw new Error(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it must be an object with at least "runtime" and "handler".`);
   }

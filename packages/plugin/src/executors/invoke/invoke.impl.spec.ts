@@ -7,22 +7,42 @@ import invokeExecutor from './invoke.impl';
 
 const manifest = (handler: string) => JSON.stringify({ name: 'hello', family: 'node', runtime: 'nodejs20.x', handler, architecture: 'x86_64', layers: ['shared-deps-1a2b3c4d'], layerArtifacts: { 'shared-deps-1a2b3c4d': 'dist/libs/shared-deps/shared-deps-1a2b3c4d' } });
 
+/** Runs `run` with console.<stream> captured; returns its result and what it printed there. */
+async function captured<T>(stream: 'log' | 'error', run: () => Promise<T>): Promise<{ out: T; printed: string }> {
+  const spy = vi.spyOn(console, stream).mockImplementation(() => undefined);
+  try {
+    const out = await run();
+    return { out, printed: spy.mock.calls.map((c) => String(c[0])).join('\n') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('invoke executor', () => {
   let context: ExecutorContext;
   let root: string;
 
   beforeAll(async () => {
     root = await tempDir('invoke-executor', {
-      'apps/hello/lambda.json': JSON.stringify({ runtime: 'nodejs20.x', handler: 'index.handler', environment: { GREETING: 'hi' } }),
+      'apps/hello/lambda.json': JSON.stringify({ runtime: 'nodejs20.x', handler: 'index.handler' }),
+      // The top-level keys invoke once read: the package schema refuses them, and invoke ignores them.
+      'apps/slow/lambda.json': JSON.stringify({ runtime: 'nodejs20.x', handler: 'index.slow', timeout: 1, memorySize: 512, environment: { FOO: 'top-level' } }),
       'events/order.json': '{"id":"o-1"}',
       'dist/apps/hello/manifest.json': manifest('index.handler'),
       'dist/apps/broken/manifest.json': manifest('index.fail'),
+      'dist/apps/slow/manifest.json': manifest('index.slow'),
     });
     const code = { 'index.js': `const dep = require('shared-dep');
 exports.handler = async (e) => ({ got: e, dep: dep(), greeting: process.env.GREETING });
-exports.fail = async () => { throw new RangeError('out of stock'); };` };
+exports.fail = async () => { throw new RangeError('out of stock'); };
+exports.slow = async () => {
+  console.log('FOO', process.env.FOO, 'mem', process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  await new Promise((r) => setTimeout(r, 1500));
+  return 'done';
+};` };
     await zipTree(path.join(root, 'dist/apps/hello/function.zip'), code);
     await zipTree(path.join(root, 'dist/apps/broken/function.zip'), code);
+    await zipTree(path.join(root, 'dist/apps/slow/function.zip'), code);
     await zipTree(path.join(root, 'dist/libs/shared-deps/shared-deps-1a2b3c4d/layer.zip'), { 'nodejs/node_modules/shared-dep/index.js': 'module.exports = () => "from layer";' });
     await writeFiles(root, { 'apps/broken/lambda.json': '{}' });
     context = {
@@ -32,6 +52,7 @@ exports.fail = async () => { throw new RangeError('out of stock'); };` };
         projects: {
           hello: { root: 'apps/hello' },
           broken: { root: 'apps/broken' },
+          slow: { root: 'apps/slow' },
           'shared-deps': { root: 'libs/shared-deps', targets: { layer: { executor: '@nx-lambda/plugin:layer' } } },
         },
       },
@@ -41,12 +62,27 @@ exports.fail = async () => { throw new RangeError('out of stock'); };` };
 
   it('runs the packaged zip with the layer zip its manifest names and prints the response', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const out = await invokeExecutor({ event: 'events/order.json' }, context);
+    const out = await invokeExecutor({ event: 'events/order.json', environment: { GREETING: 'hi' } }, context);
     const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
     log.mockRestore();
     expect(out.success).toBe(true);
     expect(printed).toContain('{"got":{"id":"o-1"},"dep":"from layer","greeting":"hi"}');
     expect(printed).toMatch(/REPORT RequestId: \S+\tDuration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/);
+  });
+
+  it('gives the function the environment, memory and timeout of its options (the inferred ones are lambda.json\'s deploy settings)', async () => {
+    const { out, printed } = await captured('error', () => invokeExecutor({ timeout: 1, memorySize: 256, environment: { FOO: 'bar' } }, { ...context, projectName: 'slow' }));
+    expect(out.success).toBe(false);
+    expect(printed).toContain('FOO bar mem 256');
+    expect(printed).toContain('Memory Size: 256 MB');
+    expect(printed).toContain('"errorMessage": "Task timed out after 1.00 seconds"');
+  });
+
+  it('reads no settings from lambda.json\'s top level: without options the function gets Lambda\'s defaults', async () => {
+    const { out, printed } = await captured('log', () => invokeExecutor({}, { ...context, projectName: 'slow' }));
+    expect(out.success).toBe(true);
+    expect(printed).toContain('FOO undefined mem 128');
+    expect(printed).toContain('Response:\n"done"');
   });
 
   it('fails the target when the handler throws, printing Lambda\'s error shape', async () => {

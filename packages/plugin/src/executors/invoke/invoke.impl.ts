@@ -3,22 +3,22 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, LambdaPackageError, readManifest } from '@nx-lambda/core';
 import { projectsOf } from '../shared/graph-queries';
-import { InvokeExecutorOptions, InvokeMarker, normalizeInvokeOptions } from './lib/normalize-options';
-import { readMarkerFile } from '../shared/read-marker';
+import { InvokeExecutorOptions, normalizeInvokeOptions } from './lib/normalize-options';
 import { failOnKnownError } from '../shared/known-failure';
 
 /**
  * `@nx-lambda/plugin:invoke`: runs the packaged zip and its layers locally. Thin: finds the
  * artifacts (the function's, and each layer project's layer.zip through the project graph) and
- * hands them to invokeFunction in @nx-lambda/core. A function error fails the target.
+ * hands them to invokeFunction in @nx-lambda/core. Runtime, handler and architecture come from the
+ * manifest the package target wrote; timeout, memory and environment from the options only (the
+ * inferred target's are lambda.json's `deploy` ones). A function error fails the target.
  */
 export default async function invokeExecutor(options: InvokeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectName = context.projectName;
   const projects = projectsOf(context);
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the invoke executor must run as a project target.');
   const projectRoot = projects[projectName].root;
-  const marker = await readMarkerFile<InvokeMarker>(path.join(context.root, projectRoot, 'lambda.json'));
-  const n = normalizeInvokeOptions(options, marker, { projectName, projectRoot, workspaceRoot: context.root });
+  const n = normalizeInvokeOptions(options, { projectName, projectRoot, workspaceRoot: context.root });
   return failOnKnownError(async () => {
     const manifest = await readManifest(path.join(n.artifactDir, FUNCTION_MANIFEST)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;

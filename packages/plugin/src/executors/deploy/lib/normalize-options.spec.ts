@@ -33,6 +33,20 @@ describe('deploy executor options', () => {
     expect(n.spec.layerArtifactDirs?.['shared-deps']).toBe('/ws/dist/layers/shared');
   });
 
+  it('--stage puts that stage\'s settings over the others, environment and tags adding up', () => {
+    const input: DeployExecutorOptions = { memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' }, stages: { prod: { functionName: 'orders-prod', alias: 'live', environment: { STAGE: 'prod' } } } };
+    expect(normalizeDeployOptions({ ...input, stage: 'prod' }, loc).spec).toMatchObject({ functionName: 'orders-prod', alias: 'live', memorySize: 256, environment: { TABLE: 'orders', STAGE: 'prod' } });
+    // Without --stage the stages are not used.
+    expect(normalizeDeployOptions(input, loc).spec).toMatchObject({ functionName: 'orders', environment: { TABLE: 'orders', STAGE: 'dev' } });
+  });
+
+  it('refuses a stage the function does not define, naming the ones it does: nothing deploys in its place', () => {
+    expect(() => normalizeDeployOptions({ stage: 'prd', stages: { prod: {}, dev: {} } }, loc)).toThrow(/orders:deploy - no stage "prd": this function's stages are prod, dev[\s\S]*"stages": \{ "prd"[\s\S]*apps\/orders\/lambda.json/);
+    expect(() => normalizeDeployOptions({ stage: 'prod' }, loc)).toThrow(/no stage "prod": this function defines no stages/);
+    expect(() => normalizeDeployOptions({ stage: 'prod', stages: { prod: { memorySize: 64, stage: 'x' } as never } }, loc))
+      .toThrow(/stage "prod": "stage" cannot be set inside a stage; "memorySize" is 64; it must be at least 128[\s\S]*deploy.stages.prod/);
+  });
+
   it('returns new objects and leaves the input untouched', () => {
     const input: DeployExecutorOptions = { environment: { A: '1' }, layerArns: ['arn:x'], directUploadLimitMiB: 10 };
     const frozen = JSON.stringify(input);
