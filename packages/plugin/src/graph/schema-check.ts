@@ -7,8 +7,8 @@ import * as path from 'node:path';
  * required, additionalProperties, oneOf). Two users: the graph runs them on inferred options, and
  * the package executors run them on each task's options before packaging. Nx's batch worker
  * checks options before any executor code runs and dies on the first refusal, taking every task
- * of the batch with it; so Nx gets a lenient copy of a batch executor's schema
- * (tools/batch-schemas.mjs) and the executor refuses a wrong option for its own task only.
+ * of the batch with it; so Nx gets a lenient copy of each package executor's schema
+ * (tools/nx-schemas.mjs) and the executor refuses a wrong option for its own task only.
  */
 export interface OptionSchema {
   type?: string;

@@ -39,9 +39,9 @@ export function projectLocation(context: ExecutorContext): ProjectLocation {
 }
 
 /**
- * A task's options against the executor's full schema.json. Nx checks them too, except in batch
- * mode, where it reads a lenient copy (tools/batch-schemas.mjs) so that one wrong option fails
- * its own task here instead of every task of the batch in Nx's worker.
+ * A task's options against the executor's full schema.json. Nx reads a lenient copy
+ * (tools/nx-schemas.mjs), so a wrong option fails its own task here, naming the function and
+ * where to change it, instead of every task of a batch in Nx's worker with a bare `#<SchemaError>`.
  */
 export function checkOptionsAgainstSchema(executor: string, options: object, loc: ProjectLocation): void {
   // Nx adds `verbose` to the options of an executor whose schema allows any key, as the lenient copy does.

@@ -1,12 +1,13 @@
-// Writes the schema Nx reads for each batch executor (`batchImplementation` in a plugin's
-// executors.json): its src/executors/<name>/schema.json with every rule Nx would enforce taken out,
-// keeping the types Nx coerces command-line values by, the defaults and the descriptions.
+// Writes the schema Nx reads for each package executor: its src/executors/<name>/schema.json
+// with every rule Nx would enforce taken out, keeping the types Nx coerces command-line values by,
+// the defaults and the descriptions (which name the allowed values). The executor checks each
+// task's options against the full schema.json itself (checkOptionsAgainstSchema).
 //
 // Why: Nx's batch worker checks every task's options against the schema before any executor code
 // runs, and the first refusal ends the worker with a bare `#<SchemaError>` and fails every task of
-// the batch (`nx run-many -t package --architecture=arm` fails all Node.js functions and says
-// nothing useful). The executor checks each task's options against the full schema.json itself,
-// so a wrong option fails its own task with a message that names the function and what to change.
+// the batch (`nx run-many -t package --architecture=arm` failed all Node.js functions and said
+// nothing useful). Outside batch mode Nx's refusal names neither the function nor the file to fix;
+// the executor's own check names both, so every runtime executor gets the same treatment.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,20 +28,22 @@ export function lenientProperty(rule) {
 export function lenientSchema(schema, name) {
   const { required: _r, additionalProperties: _a, ...kept } = schema;
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, lenientProperty(v)]));
-  return { ...kept, description: `${schema.description} (Nx's copy for batch mode; the executor checks options against src/executors/${name}/schema.json.)`, properties, additionalProperties: true };
+  return { ...kept, description: `${schema.description} (Nx's lenient copy; the executor checks options against src/executors/${name}/schema.json.)`, properties, additionalProperties: true };
 }
 
-/** Writes the lenient copy of every batch executor's schema; returns how many. */
-export function writeBatchSchemas() {
+/** Writes the lenient copy of the schema of every executor whose schema executors.json names as dist/executors/<name>/nx-schema.json; returns how many. */
+export function writeNxSchemas() {
   const pluginDir = join(root, 'packages', 'plugin');
   const executors = JSON.parse(readFileSync(join(pluginDir, 'executors.json'), 'utf8')).executors;
   let written = 0;
   for (const [name, entry] of Object.entries(executors)) {
-    if (!entry.batchImplementation) continue;
     // Not dist/.../schema.json: for a plugin that is a project of the workspace (as in this
     // repository), Nx looks for an executor's schema in the source folders first and would find src's.
-    const expected = `./dist/executors/${name}/batch-schema.json`;
-    if (entry.schema !== expected) throw new Error(`batch-schemas: executors.json names ${entry.schema} as the schema of ${name}, a batch executor; name ${expected}, which this script writes from src/executors/${name}/schema.json.`);
+    const lenient = `./dist/executors/${name}/nx-schema.json`;
+    if (entry.schema !== lenient) {
+      if (entry.batchImplementation) throw new Error(`nx-schemas: executors.json names ${entry.schema} as the schema of ${name}, a batch executor; name ${lenient}, which this script writes from src/executors/${name}/schema.json.`);
+      continue;
+    }
     const target = join(pluginDir, entry.schema);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, `${JSON.stringify(lenientSchema(JSON.parse(readFileSync(join(pluginDir, 'src', 'executors', name, 'schema.json'), 'utf8')), name), null, 2)}\n`);
@@ -49,4 +52,4 @@ export function writeBatchSchemas() {
   return written;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(`batch-schemas: ${writeBatchSchemas()} written`);
+if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(`nx-schemas: ${writeNxSchemas()} written`);

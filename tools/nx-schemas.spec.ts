@@ -4,7 +4,7 @@ import { combineOptionsForExecutor } from 'nx/src/utils/params';
 import { describe, expect, it } from 'vitest';
 import { schemaProblems, type OptionSchema } from '../packages/plugin/src/graph/schema-check';
 // @ts-expect-error the build script is plain JavaScript
-import { lenientSchema } from './batch-schemas.mjs';
+import { lenientSchema } from './nx-schemas.mjs';
 
 const pluginDir = path.join(__dirname, '..', 'packages', 'plugin');
 const strict = JSON.parse(readFileSync(path.join(pluginDir, 'src/executors/node/schema.json'), 'utf8')) as OptionSchema;
@@ -15,7 +15,7 @@ const target = { options: { handler: 'src/handler.handler', runtime: 'nodejs22.x
 const nxCombines = (commandLine: Record<string, unknown>, options: Record<string, unknown> = target.options) =>
   combineOptionsForExecutor(commandLine, '', { options }, lenient as never, '', '.');
 
-describe('the schema Nx reads for a batch executor (tools/batch-schemas.mjs)', () => {
+describe('the schema Nx reads for a package executor (tools/nx-schemas.mjs)', () => {
   it('lets through every option the full schema refuses, so the executor refuses it for its own task', () => {
     const wrong = { architecture: 'arm', compressionLevel: 12, format: 'es', sourcemap: 'inline', minfy: true };
     expect(schemaProblems(strict, { ...target.options, ...wrong })).toHaveLength(5);
@@ -37,13 +37,13 @@ describe('the schema Nx reads for a batch executor (tools/batch-schemas.mjs)', (
     expect(lenient.properties.sourcemap.description).toMatch(/One of: true, false, external\.$/);
   });
 
-  it('is the file executors.json names for every executor with a batchImplementation, and the build wrote it from src', () => {
+  it('is the schema executors.json names for every package executor (all seven runtimes), and the build wrote it from src', () => {
     const executors = JSON.parse(readFileSync(path.join(pluginDir, 'executors.json'), 'utf8')).executors as Record<string, { schema: string; batchImplementation?: string }>;
-    const batched = Object.entries(executors).filter(([, e]) => e.batchImplementation);
-    expect(batched.map(([name]) => name)).toEqual(['node']);
-    for (const [name, entry] of batched) {
-      expect(entry.schema).toBe(`./dist/executors/${name}/batch-schema.json`);
-      expect(JSON.parse(readFileSync(path.join(pluginDir, entry.schema), 'utf8'))).toEqual(lenientSchema(JSON.parse(readFileSync(path.join(pluginDir, 'src/executors', name, 'schema.json'), 'utf8')), name));
+    const lenientOnes = Object.entries(executors).filter(([, e]) => e.schema.endsWith('/nx-schema.json')).map(([name]) => name);
+    expect(lenientOnes.sort()).toEqual(['dotnet', 'go', 'java', 'node', 'powershell', 'python', 'ruby']);
+    for (const name of lenientOnes) {
+      expect(executors[name].schema).toBe(`./dist/executors/${name}/nx-schema.json`);
+      expect(JSON.parse(readFileSync(path.join(pluginDir, executors[name].schema), 'utf8'))).toEqual(lenientSchema(JSON.parse(readFileSync(path.join(pluginDir, 'src/executors', name, 'schema.json'), 'utf8')), name));
     }
   });
 });
