@@ -45,6 +45,18 @@ describe('generators on a virtual tree', () => {
     expect(tree.exists('functions/old')).toBe(false);
   });
 
+  it('function refuses a name another project has, a folder outside the workspace and a Java keyword as package', async () => {
+    await functionGenerator(tree, { name: 'api', runtime: 'python', directory: 'services/a/api', skipFormat: true });
+    await expect(functionGenerator(tree, { name: 'api', runtime: 'python', directory: 'services/b/api', skipFormat: true }))
+      .rejects.toThrow(/a project named "api" already exists \(services\/a\/api\)/);
+    for (const directory of ['../outside', '/tmp/ws/apps/fn', 'apps/../../x']) {
+      await expect(functionGenerator(tree, { name: 'esc', runtime: 'node', directory, skipFormat: true }), directory).rejects.toThrow(/is not a folder inside the workspace/);
+    }
+    await expect(functionGenerator(tree, { name: 'class', runtime: 'java', skipFormat: true })).rejects.toThrow(/"class" is a Java keyword[\s\S]*class-fn/);
+    expect(tree.exists('services/b/api')).toBe(false);
+    expect(tree.exists('functions/class')).toBe(false);
+  });
+
   it('function refuses to overwrite an existing project', async () => {
     tree.write('functions/orders/app.py', 'mine');
     await expect(functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true })).rejects.toThrow(/functions\/orders already exists/);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, getProjects, type Tree } from '@nx/devkit';
 import { initGenerator } from '../init/init';
 import { FunctionGeneratorOptions, normalizeFunctionOptions } from './lib/normalize-options';
 
@@ -14,6 +14,10 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
   const o = normalizeFunctionOptions(options);
   if (tree.exists(o.projectRoot) && tree.children(o.projectRoot).length > 0) {
     throw new Error(`nx-lambda:function - ${o.projectRoot} already exists and is not empty.\nChoose another name or --directory; the generator never overwrites a project.`);
+  }
+  const taken = getProjects(tree).get(o.name);
+  if (taken) {
+    throw new Error(`nx-lambda:function - a project named "${o.name}" already exists (${taken.root}).\nNx project names are unique in a workspace: choose another name.`);
   }
   await initGenerator(tree, { skipFormat: true });
   const offset = o.projectRoot.split('/').map(() => '..').join('/');

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { names } from '@nx/devkit';
 import { strategyFor, type RuntimeFamily } from '@nx-lambda/core';
 
@@ -68,6 +69,14 @@ export function templateNames(rawName: string): TemplateNames {
   };
 }
 
+/** Reserved words of Java: not usable as a package name segment. */
+const JAVA_KEYWORDS = new Set([
+  'abstract', 'assert', 'boolean', 'break', 'byte', 'case', 'catch', 'char', 'class', 'const', 'continue', 'default', 'do', 'double',
+  'else', 'enum', 'extends', 'false', 'final', 'finally', 'float', 'for', 'goto', 'if', 'implements', 'import', 'instanceof', 'int',
+  'interface', 'long', 'native', 'new', 'null', 'package', 'private', 'protected', 'public', 'return', 'short', 'static', 'strictfp',
+  'super', 'switch', 'synchronized', 'this', 'throw', 'throws', 'transient', 'true', 'try', 'void', 'volatile', 'while', '_',
+]);
+
 /** Pure: a new options object, the input untouched. */
 export function normalizeFunctionOptions(options: FunctionGeneratorOptions): NormalizedFunctionOptions {
   const defaults = FUNCTION_DEFAULTS[options.runtime];
@@ -80,7 +89,14 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
     throw new Error(`nx-lambda:function - a ${options.runtime} function cannot run on "${lambdaRuntime}".\nUse --lambdaRuntime with one of: ${runtimes.join(', ')} (or leave it out for ${defaults.lambdaRuntime}).`);
   }
   const n = templateNames(options.name);
-  const projectRoot = (options.directory ?? `functions/${n.name}`).replace(/\/+$/, '').replace(/^\.\//, '');
+  const javaSegment = n.javaPackage.slice('com.example.'.length);
+  if (options.runtime === 'java' && JAVA_KEYWORDS.has(javaSegment)) {
+    throw new Error(`nx-lambda:function - the name "${options.name}" makes the Java package ${n.javaPackage}, and "${javaSegment}" is a Java keyword.\nChoose another name (e.g. ${javaSegment}-fn).`);
+  }
+  const projectRoot = path.posix.normalize((options.directory ?? `functions/${n.name}`).replace(/\\/g, '/')).replace(/\/+$/, '').replace(/^\.\//, '');
+  if (path.posix.isAbsolute(projectRoot) || projectRoot === '..' || projectRoot.startsWith('../') || projectRoot === '.' || projectRoot === '') {
+    throw new Error(`nx-lambda:function - --directory "${options.directory}" is not a folder inside the workspace.\nGive a path relative to the workspace root, e.g. functions/${n.name} or services/orders/${n.name}.`);
+  }
   return {
     ...n,
     family: options.runtime,
