@@ -46,6 +46,9 @@ export interface LocalHeaderFields {
   size: number;
   /** A zip64 extra with both sizes is written (values in the descriptor or the extra). */
   zip64: boolean;
+  /** MS-DOS time and date of the entry; DOS_TIME and DOS_DATE unless an existing jar's are kept. */
+  dosTime?: number;
+  dosDate?: number;
 }
 
 export function localHeader(f: LocalHeaderFields): Buffer {
@@ -55,8 +58,8 @@ export function localHeader(f: LocalHeaderFields): Buffer {
   b.writeUInt16LE(f.zip64 ? NEEDED_ZIP64 : NEEDED_DEFAULT, 4);
   b.writeUInt16LE(f.flags, 6);
   b.writeUInt16LE(f.method, 8);
-  b.writeUInt16LE(DOS_TIME, 10);
-  b.writeUInt16LE(DOS_DATE, 12);
+  b.writeUInt16LE(f.dosTime ?? DOS_TIME, 10);
+  b.writeUInt16LE(f.dosDate ?? DOS_DATE, 12);
   b.writeUInt32LE(f.crc >>> 0, 14);
   b.writeUInt32LE(f.zip64 ? U32_MAX : f.compressedSize, 18);
   b.writeUInt32LE(f.zip64 ? U32_MAX : f.size, 22);
@@ -88,6 +91,8 @@ export interface CentralRecord {
   size: number;
   offset: number;
   externalAttributes: number;
+  dosTime?: number;
+  dosDate?: number;
 }
 
 export function centralHeader(r: CentralRecord): Buffer {
@@ -103,8 +108,8 @@ export function centralHeader(r: CentralRecord): Buffer {
   b.writeUInt16LE(big.length ? NEEDED_ZIP64 : NEEDED_DEFAULT, 6);
   b.writeUInt16LE(r.flags, 8);
   b.writeUInt16LE(r.method, 10);
-  b.writeUInt16LE(DOS_TIME, 12);
-  b.writeUInt16LE(DOS_DATE, 14);
+  b.writeUInt16LE(r.dosTime ?? DOS_TIME, 12);
+  b.writeUInt16LE(r.dosDate ?? DOS_DATE, 14);
   b.writeUInt32LE(r.crc >>> 0, 16);
   b.writeUInt32LE(Math.min(r.compressedSize, U32_MAX), 20);
   b.writeUInt32LE(Math.min(r.size, U32_MAX), 24);

@@ -20,6 +20,9 @@ export interface ZipEntryInfo {
   size: number;
   localOffset: number;
   madeBy: number;
+  /** Last-modified time and date, MS-DOS format, as the central directory gives them. */
+  dosTime: number;
+  dosDate: number;
 }
 
 /** Entries up to this size (stored and unpacked) are read and inflated whole instead of streamed. */
@@ -230,7 +233,7 @@ async function readCentralDirectory(file: string, handle: fsp.FileHandle): Promi
     entries.push({
       name, type: isDir ? 'directory' : 'file', mode: unixMode & 0o7777, executable: (unixMode & 0o111) !== 0,
       method: cd.readUInt16LE(p + 10), flags: cd.readUInt16LE(p + 8), crc: cd.readUInt32LE(p + 16),
-      compressedSize, size, localOffset, madeBy,
+      compressedSize, size, localOffset, madeBy, dosTime: cd.readUInt16LE(p + 12), dosDate: cd.readUInt16LE(p + 14),
     });
     p += 46 + nameLen + extraLen + commentLen;
   }

@@ -9,6 +9,7 @@ import { checkJavaHandler } from './handler';
 import { artifactName, DEPENDENCY_LIST_FILE, MAVEN_BUILD_TIMEOUT_MS, MavenArtifact, MavenOptions, mavenVersions, parseDependencyList, runMavenBuild } from './maven';
 import { locateMavenModule, MavenLayout } from './maven-project';
 import { reactorLockDir, withReactorLock } from './reactor-lock';
+import { isWorkspaceModuleJar, writeNormalisedJar } from './workspace-jar';
 
 export const JAVA_LAYER_ROOT = 'java/lib';
 
@@ -40,7 +41,7 @@ interface MavenBuild {
 
 interface StagedJar {
   artifact: MavenArtifact;
-  /** Where the jar is copied from: the repository, or a snapshot of a workspace module's jar. */
+  /** Where the jar is copied from: the repository, or a normalised snapshot of a workspace module's jar. */
   source: string;
   /** File name under lib/: artifactId-version[-classifier].jar, as copy-dependencies names it. */
   fileName: string;
@@ -76,12 +77,13 @@ async function runBuild(ctx: BuildContext): Promise<MavenBuild> {
     });
     const jars = await runtimeJars(ctx, parseDependencyList(listed));
     // Snapshot what the next build of this reactor would overwrite (workspace jars, classes)
-    // before the lock is released; repository jars do not change under a version.
+    // before the lock is released; repository jars do not change under a version. Workspace jars
+    // carry the modes the umask gave target/, so the snapshot is a normalised copy.
     const snapshot = path.join(ctx.workDir, 'maven');
     for (const j of jars.filter((x) => x.fromWorkspace)) {
       await fsp.mkdir(path.join(snapshot, 'lib'), { recursive: true });
       j.source = path.join(snapshot, 'lib', j.fileName);
-      await fsp.copyFile(j.artifact.file, j.source);
+      j.size = await writeNormalisedJar(j.artifact.file, j.source);
     }
     const built = path.join(moduleDir, 'target', 'classes');
     const classesDir = (await fsp.stat(built).then((st) => st.isDirectory(), () => false)) ? path.join(snapshot, 'classes') : undefined;
@@ -103,8 +105,10 @@ async function runtimeJars(ctx: BuildContext, artifacts: readonly MavenArtifact[
       throw new LambdaPackageError('java:dependencies', `${request.projectName}: ${artifactName(a)}:${a.version} has no jar file`, [`Maven reports: ${a.file}`],
         'a workspace module must be packaged as a jar (packaging jar) to be used by a function');
     }
-    const fromWorkspace = !path.relative(request.workspaceRoot, a.file).startsWith('..');
-    jars.push({ artifact: a, source: a.file, fileName: `${a.artifactId}-${a.version}${a.classifier ? `-${a.classifier}` : ''}.jar`, size: st.size, fromWorkspace });
+    jars.push({
+      artifact: a, source: a.file, fileName: `${a.artifactId}-${a.version}${a.classifier ? `-${a.classifier}` : ''}.jar`, size: st.size,
+      fromWorkspace: isWorkspaceModuleJar(a, request.workspaceRoot),
+    });
   }
   // Two artifacts with one file name (same artifactId from two groups): prefix the group, as
   // copy-dependencies' prependGroupId does, so neither overwrites the other.

@@ -29,7 +29,7 @@ describe('maven wrapper: parsing what mvn prints', () => {
     const layout = { moduleDir: '/ws/fn', buildDir: '/ws', projectList: 'fn', poms: [], pomSetsOutputTimestamp: false };
     const opts = { profiles: ['a', 'b'], offline: true, runTests: false, mavenArgs: ['-T1C'], settingsFile: 's.xml' };
     const args = mavenBuildArgs(layout, opts, '/ws');
-    expect(args).toEqual(expect.arrayContaining(['-s', '/ws/s.xml', '-o', '-Pa,b', '-pl', 'fn', '-am', '-DskipTests', '-Dproject.build.outputTimestamp=2000-01-01T00:00:00Z']));
+    expect(args).toEqual(expect.arrayContaining(['-s', '/ws/s.xml', '-o', '-Pa,b', '-pl', 'fn', '-am', '-DskipTests', '-Dproject.build.outputTimestamp=2000-01-01T00:00:00Z', '-Dmaven.jar.forceCreation=true']));
     expect(args.at(-1)).toBe('-T1C');
     expect(mavenBuildArgs({ ...layout, pomSetsOutputTimestamp: true }, { ...opts, runTests: true }, '/ws').join(' ')).not.toMatch(/outputTimestamp|skipTests/);
   });

@@ -57,6 +57,9 @@ export function mavenBuildArgs(layout: MavenLayout, opts: MavenOptions, workspac
     ...(layout.projectList ? ['-pl', layout.projectList, '-am'] : []),
     ...(opts.runTests ? [] : ['-DskipTests']),
     ...(layout.pomSetsOutputTimestamp ? [] : [`-Dproject.build.outputTimestamp=${DEFAULT_OUTPUT_TIMESTAMP}`]),
+    // The jar plugin keeps a jar it thinks up to date: one left by an IDE or a plain `mvn package`
+    // keeps that build's clock in its entry times.
+    '-Dmaven.jar.forceCreation=true',
     'package',
     'dependency:list',
     '-DincludeScope=runtime',
