@@ -28,6 +28,11 @@ async function copyFixture(scenario: string, dest: string): Promise<void> {
   await fsp.cp(path.join(FIXTURES, scenario), dest, { recursive: true });
 }
 
+/** git in a test workspace, with an identity of its own (no global config needed or touched). */
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=nx-lambda test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'pipe' });
+}
+
 type Over = Partial<FunctionBuildRequest>;
 function pkg(ws: string, projectRoot: string, over: Over = {}): Promise<PackageResult> {
   return packageFunction(DotnetStrategy, makeRequest(ws, { family: 'dotnet', runtime: 'dotnet8', handler: HELLO, projectRoot, ...over }));
@@ -142,6 +147,29 @@ describe('dotnet: no-deps on dotnet10 for arm64', () => {
     const dll = await reader.read('NoDeps.dll');
     await reader.close();
     expect(readPeMachine(dll)).toBe('arm64');
+  });
+});
+
+describe('dotnet: a workspace in a git repository', () => {
+  it('builds the same bytes after a commit that changes nothing the function is built from', async () => {
+    requireDotnet();
+    const ws = await tempDir('dotnet-git');
+    await copyFixture('no-deps', path.join(ws, 'fn'));
+    await writeFiles(ws, { 'README.md': 'first\n' });
+    git(ws, 'init', '-q');
+    // With a remote, SourceLink has a repository URL to write the commit into (no network needed).
+    git(ws, 'remote', 'add', 'origin', 'https://github.com/example/functions.git');
+    git(ws, 'add', '.');
+    git(ws, 'commit', '-q', '-m', 'first');
+    // Copied before any build: the second workspace has no artifacts cache, as on a fresh CI runner.
+    const next = await tempDir('dotnet-git-next');
+    await fsp.cp(ws, next, { recursive: true });
+    await writeFiles(next, { 'README.md': 'second\n' });
+    git(next, 'commit', '-q', '-a', '-m', 'second');
+    const request = (root: string) => makeRequest(root, { family: 'dotnet', runtime: 'dotnet10', handler: 'NoDeps::NoDeps.Function::Upper', projectRoot: 'fn' });
+    const first = await packageFunction(DotnetStrategy, request(ws));
+    const again = await packageFunction(DotnetStrategy, request(next));
+    expect(again.manifest.sha256).toBe(first.manifest.sha256);
   });
 });
 

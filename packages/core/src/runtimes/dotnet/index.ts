@@ -74,6 +74,13 @@ async function build(ctx: BuildContext): Promise<BuildResult> {
     // The workspace root (which holds the artifacts folder too) maps to /src: a copy of the
     // workspace at another path compiles to the same bytes.
     PathMap: msbuildEscape(`${request.workspaceRoot}=/src`),
+    // The SDK asks git for the commit, the remote URL and the repository root: the commit goes into
+    // the informational version (1.0.0+<sha>) and SourceLink's URLs in the pdb, and the repository
+    // root replaces the PathMap above with /_/. Any commit would change the zip, and a workspace
+    // inside git would build other bytes than the same files outside it: no git queries at all.
+    EnableSourceControlManagerQueries: 'false',
+    // A SourceRevisionId the project sets itself stays out of the version too.
+    IncludeSourceRevisionInInformationalVersion: 'false',
     ...(opts.nativeAot ? { PublishAot: 'true', StripSymbols: 'true' } : {}),
   };
   const [version] = await Promise.all([

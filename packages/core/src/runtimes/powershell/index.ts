@@ -97,6 +97,9 @@ async function build(ctx: BuildContext): Promise<BuildResult> {
   const { request } = ctx;
   const opts = powershellOptions(ctx);
   const pwsh = findPwsh(opts.pwsh);
+  if (!request.layers.length) {
+    ctx.warn(`${request.projectName} names no layer, and a PowerShell function runs on the PowerShell custom runtime that a layer brings (bootstrap and pwsh): without it Lambda cannot start the function. Add the runtime layer project to "layers" in ${request.projectRoot}/lambda.json (nx g @nx-lambda/plugin:function creates layers/powershell-runtime with the first PowerShell function).`);
+  }
   const projectDir = path.join(request.workspaceRoot, request.projectRoot);
   const scripts = await stageScripts(ctx, projectDir, opts.scripts);
   const vendored = await stageVendoredModules(ctx, projectDir);

@@ -56,6 +56,10 @@ describe('powershell: a function with a workspace module, run on the runtime lay
     ]);
   });
 
+  it('warns that a function naming no layer has no runtime to start on (it packages without the runtime layer here)', () => {
+    expect(result.manifest.warnings).toEqual([expect.stringMatching(/^hello names no layer, and a PowerShell function runs on the PowerShell custom runtime[\s\S]*"layers" in functions\/hello\/lambda.json/)]);
+  });
+
   it('records the module with its version and origin in the manifest', () => {
     expect(result.manifest.dependencies).toEqual([expect.objectContaining({ name: 'PowerShellGreeting', version: '1.2.0', location: 'function', reason: 'workspace module project libs/greeting, required by handler.ps1' })]);
     expect(result.manifest.toolchain.pwsh).toMatch(/^7\./);
