@@ -37,10 +37,10 @@ describe('functionNode', () => {
     expect(ps.targets!.deploy.dependsOn).toEqual(['zip']);
   });
 
-  it('makes a function with layers depend on their layer targets', async () => {
+  it('makes a function depend on the layer targets of its graph dependencies (createDependencies links the layers it names)', async () => {
     const ws = await tempDir('nodes', { 'f/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', layers: ['shared-node'] }) });
     const pkg = functionNode('f/lambda.json', normalizePluginOptions({}), ws).projects!.f.targets!.package;
-    expect(pkg.dependsOn).toEqual(['^layer', { projects: ['shared-node'], target: 'layer' }]);
+    expect(pkg.dependsOn).toEqual(['^layer']);
     expect(pkg.inputs).toContainEqual({ dependentTasksOutputFiles: '**/functions/f.json', transitive: false });
   });
 

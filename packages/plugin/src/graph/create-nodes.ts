@@ -118,8 +118,11 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     outputs: [`{workspaceRoot}/${outputPath}`],
     options: packageOptionsOf(marker),
     // The function builds without what its layers supply, so the layer plans come first. Layer
-    // projects in scope are graph dependencies of the function (createDependencies).
-    dependsOn: [`^${options.layerTargetName}`, ...(marker.layers?.length ? [{ projects: marker.layers, target: options.layerTargetName }] : [])],
+    // projects in scope, and those lambda.json names, are graph dependencies of the function
+    // (createDependencies). Not `{ projects: layers }`: a mistyped name there makes Nx fail the
+    // whole run with "Project patterns ... does not match any projects" before packaging says
+    // which layer is unknown and what the layer projects are.
+    dependsOn: [`^${options.layerTargetName}`],
     metadata: { description: `Package ${family} function as ${outputPath}/function.zip`, technologies: ['aws-lambda', family] },
   };
   const deploy: TargetConfiguration = {

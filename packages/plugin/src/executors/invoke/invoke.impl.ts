@@ -18,8 +18,8 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
   const projects = projectsOf(context);
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the invoke executor must run as a project target.');
   const projectRoot = projects[projectName].root;
-  const n = normalizeInvokeOptions(options, { projectName, projectRoot, workspaceRoot: context.root });
   return failOnKnownError(async () => {
+    const n = normalizeInvokeOptions(options, { projectName, projectRoot, workspaceRoot: context.root });
     const manifest = await readManifest(path.join(n.artifactDir, FUNCTION_MANIFEST)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
       throw new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ExecutorContext, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { readFunctionShare, type LayerAssignment } from '@nx-lambda/core';
 import { dependenciesOf, LAYER_EXECUTOR, projectsOf, targetByExecutor, targetOutputDir } from './graph-queries';
+import type { ProjectLocation } from './package-options';
 
 /** A target that builds a runtime layer as it is (PowerShell's custom runtime), not from a plan. */
 function runtimeLayerTarget(project: ProjectConfiguration | undefined): TargetConfiguration | undefined {
@@ -20,7 +21,6 @@ Run "nx run ${name}:layer" first.`);
   const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { name: string; unzippedSize: number };
   return { layer: m.name, provides: [], unzippedSize: m.unzippedSize, artifactDir: path.relative(context.root, dir).split(path.sep).join('/') };
 }
-import type { ProjectLocation } from './package-options';
 
 /**
  * What the function's layers supply: its share of the plan of every layer project it depends on
@@ -30,7 +30,9 @@ export async function loadLayerAssignments(loc: ProjectLocation, named: readonly
   const projects = projectsOf(context);
   for (const n of named) {
     if (!targetByExecutor(projects[n], LAYER_EXECUTOR) && !runtimeLayerTarget(projects[n])) {
-      throw new Error(`${loc.projectName}:package - "layers" names ${n}, which is not a layer project.\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target) or a runtime layer (runtimeLayer: true), or remove it from "layers".`);
+      const layers = Object.keys(projects).filter((p) => targetByExecutor(projects[p], LAYER_EXECUTOR) || runtimeLayerTarget(projects[p])).sort();
+      const arnHint = n.startsWith('arn:') ? ' A published layer\'s ARN goes in the deploy options\' "layerArns".' : '';
+      throw new Error(`${loc.projectName}:package - "layers" names ${n}, which is not a layer project (layer projects here: ${layers.join(', ') || 'none'}).\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target) or a runtime layer (runtimeLayer: true), or remove it from "layers".${arnHint}`);
     }
   }
   const layerProjects = [...new Set([...dependenciesOf(context, loc.projectName), ...named])]
