@@ -24,7 +24,13 @@ export interface CopyTreeOptions {
  * Copies a tree as real files: symlinks are resolved (their content is copied), so the result
  * never points back into the workspace. Empty directories that the filter emptied are not created.
  */
-export async function copyTree(from: string, to: string, options: CopyTreeOptions = {}, rel = ''): Promise<void> {
+export async function copyTree(from: string, to: string, options: CopyTreeOptions = {}, rel = '', within: readonly string[] = []): Promise<void> {
+  // Real paths of the folders being copied, outermost first: a link back to one of them is a loop.
+  const here = await fsp.realpath(path.join(from, rel)).catch(() => path.join(from, rel));
+  const loopsTo = within.indexOf(here);
+  if (loopsTo >= 0) {
+    throw new LambdaPackageError('stage', `"${path.join(from, rel)}" is a symlink loop: it leads back to ${path.relative(from, within[loopsTo]) || 'the folder being copied'}`, [], 'remove the link, or point it at a folder outside the one being packaged');
+  }
   let names: string[];
   try {
     names = (await fsp.readdir(path.join(from, rel))).sort();
@@ -34,13 +40,15 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
   for (const name of names) {
     const relPath = rel ? `${rel}/${name}` : name;
     const abs = path.join(from, relPath);
-    const st = await fsp.stat(abs).catch(() => {
-      throw new LambdaPackageError('stage', `"${abs}" is a dangling symlink`, [], 'remove the link or create its target');
+    const st = await fsp.stat(abs).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new LambdaPackageError('stage', `"${abs}" is a dangling symlink`, [], 'remove the link or create its target');
+      if (err.code === 'ELOOP') throw new LambdaPackageError('stage', `"${abs}" is a symlink loop`, [], 'remove the link or point it at a real file');
+      throw new LambdaPackageError('stage', `cannot read "${abs}"`, [err.message], 'check that it exists and is readable');
     });
     const isDir = st.isDirectory();
     if (options.skip?.(relPath, isDir)) continue;
     if (options.filter && !options.filter(relPath, isDir)) continue;
-    if (isDir) await copyTree(from, to, options, relPath);
+    if (isDir) await copyTree(from, to, options, relPath, [...within, here]);
     else if (st.isFile()) {
       const dest = path.join(to, relPath);
       await fsp.mkdir(path.dirname(dest), { recursive: true });
