@@ -1,6 +1,6 @@
-import { readJson, type Tree } from '@nx/devkit';
+import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { functionGenerator } from './function/function';
 import { initGenerator } from './init/init';
 import { layerGenerator } from './layer/layer';
@@ -76,5 +76,19 @@ describe('generators on a virtual tree', () => {
     expect(readJson(tree, 'functions/ps-b/lambda.json').layers).toEqual(['powershell-runtime']);
     const layer = readJson(tree, 'layers/powershell-runtime/project.json');
     expect(layer.targets.layer).toMatchObject({ executor: '@nx-lambda/plugin:powershell', options: { runtimeLayer: true, pwshDistribution: 'vendor/pwsh-linux-x64.tar.gz', architecture: 'x86_64' } });
+  });
+
+  it('says where to put the PowerShell release when the runtime layer names one that is not there', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await functionGenerator(tree, { name: 'ps-arm', runtime: 'powershell', architecture: 'arm64', skipFormat: true });
+      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/layers\/powershell-runtime-arm64 builds the PowerShell runtime layer from tools\/pwsh\/powershell-7.5.4-linux-arm64.tar.gz, which is not there yet[\s\S]*Linux arm64/);
+      tree.write('vendor/pwsh.tar.gz', 'x');
+      warn.mockClear();
+      await functionGenerator(tree, { name: 'ps-x', runtime: 'powershell', pwshDistribution: 'vendor/pwsh.tar.gz', skipFormat: true });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { formatFiles, generateFiles, getProjects, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, getProjects, logger, type Tree } from '@nx/devkit';
 import { initGenerator } from '../init/init';
 import { FunctionGeneratorOptions, normalizeFunctionOptions } from './lib/normalize-options';
 
@@ -54,6 +54,9 @@ function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, arch
       },
     };
     tree.write(path.posix.join(root, 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
+    if (!tree.exists(pwshDistribution)) {
+      logger.warn(`nx-lambda: ${root} builds the PowerShell runtime layer from ${pwshDistribution}, which is not there yet. Download the PowerShell release for Linux ${architecture === 'arm64' ? 'arm64' : 'x64'} (a .tar.gz from github.com/PowerShell/PowerShell/releases) to that path, or pass --pwshDistribution=<folder or .tar.gz>.`);
+    }
   }
   return name;
 }
