@@ -74,14 +74,43 @@ async function publishLayer(layer: DesiredLayer, zip: ZipToUpload, s: ApplySetti
 }
 
 async function waitUntilSettled(s: ApplySettings, functionName: string, afterCreate: boolean): Promise<void> {
-  const params = { client: s.lambda, minDelay: s.waiter.minDelaySeconds, maxDelay: Math.max(s.waiter.minDelaySeconds, 10), maxWaitTime: s.waiter.maxWaitSeconds };
+  const polls = pollsUntilUnreachable(s);
+  const params = { client: polls.client, abortSignal: polls.signal, minDelay: s.waiter.minDelaySeconds, maxDelay: Math.max(s.waiter.minDelaySeconds, 10), maxWaitTime: s.waiter.maxWaitSeconds };
   try {
     if (afterCreate) await waitUntilFunctionActiveV2(params, { FunctionName: functionName });
     else await waitUntilFunctionUpdatedV2(params, { FunctionName: functionName });
   } catch (err) {
+    if (polls.signal.aborted) throw polls.lastNetworkError();
     throw new LambdaPackageError('deploy:wait', `function ${functionName} did not become ${afterCreate ? 'Active' : 'Successful'}`,
       [(err as Error).message.split('\n')[0]], 'check the function in the Lambda console (StateReason / LastUpdateStatusReason), then run deploy again');
   }
+}
+
+/**
+ * The waiter takes every failed poll for "not yet" and would poll an unreachable endpoint until
+ * maxWaitSeconds (10 minutes by default). Its polls go through this client instead, which stops
+ * it once more polls in a row than `maxRetries` fail with a network error: the same patience as
+ * every other call.
+ */
+function pollsUntilUnreachable(s: ApplySettings): { client: LambdaClient; signal: AbortSignal; lastNetworkError: () => unknown } {
+  const stopped = new AbortController();
+  let inARow = 0;
+  let last: unknown;
+  const send = async (command: Parameters<LambdaClient['send']>[0]) => {
+    try {
+      const answer = await s.lambda.send(command);
+      inARow = 0;
+      return answer;
+    } catch (err) {
+      inARow = retryKind(err) === 'network' ? inARow + 1 : 0;
+      if (inARow) last = err;
+      if (inARow > s.retry.maxRetries) stopped.abort();
+      throw err;
+    }
+  };
+  // The waiter only calls send (and reads config for its warnings).
+  const client = { config: s.lambda.config, send } as unknown as LambdaClient;
+  return { client, signal: stopped.signal, lastNetworkError: () => last };
 }
 
 function configRequest(f: DesiredFunction, fields: readonly string[], layerArns: string[]): UpdateFunctionConfigurationRequest {

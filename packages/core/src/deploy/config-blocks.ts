@@ -61,7 +61,7 @@ function sameVpc(want: NonNullable<DesiredFunction['vpc']>, have: DeployedConfig
 type FullLogging = LoggingSettings & { logGroup: string };
 
 /** Lambda's defaults filled in; levels only exist with JSON (Lambda refuses them with Text). */
-function fullLogging(given: DeployedConfig['logging'] | LoggingSettings | undefined, functionName: string): FullLogging {
+export function fullLogging(given: DeployedConfig['logging'] | LoggingSettings | undefined, functionName: string): FullLogging {
   // What Lambda returns is one of the same values; an unknown newer one simply compares unequal.
   const l = given as Partial<LoggingSettings> | undefined;
   const logFormat = l?.logFormat ?? 'Text';

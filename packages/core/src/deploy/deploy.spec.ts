@@ -201,6 +201,42 @@ describe('dry run', () => {
     expect(api.writeCalls()).toBe(0);
     expect(fnState('dry-fn')).toBeUndefined();
   });
+
+  it('for a new function, lists what it would be created with: names, not values, of environment and tags', async () => {
+    const layerDir = path.join(root, 'dry-layer');
+    await writeLayerArtifact(layerDir, 'dry-deps', { 'nodejs/node_modules/dry/index.js': 'module.exports = 1;' });
+    const a = await artifact('dry-full', 'dry-full-fn', 'exports.handler = async () => 1;', { architecture: 'arm64', layers: ['dry-deps'] });
+    const pinned = 'arn:aws:lambda:us-east-1:123456789012:layer:pinned:3';
+    const spec: DeployFunctionSpec = {
+      artifactDir: a.dir, role: ROLE, layerArtifactDirs: { 'dry-deps': layerDir }, layerArns: [pinned], timeout: 30,
+      environment: { STAGE: 'secret-stage-value', API_KEY: 'secret-key-value' }, tags: { team: 'secret-tag-value' },
+      ephemeralStorageMiB: 1024, tracing: 'Active', vpc: { subnetIds: ['subnet-0a'], securityGroupIds: ['sg-01'] }, logging: { logFormat: 'JSON' },
+    };
+    const lines: string[] = [];
+    api.resetCounts();
+    const result = await deployFunctions([spec], opts({ dryRun: true, log: (l: string) => lines.push(l) }));
+    expect(lines.join('\n')).toContain([
+      '  function dry-full-fn: create',
+      '      function does not exist',
+      '      runtime: nodejs22.x',
+      '      handler: index.handler',
+      '      architecture: arm64',
+      `      role: ${ROLE}`,
+      "      memory: 128 MiB (Lambda's default)",
+      '      timeout: 30 s',
+      '      environment: STAGE, API_KEY (names only)',
+      `      layers: dry-deps (version published by this deploy), ${pinned}`,
+      '      ephemeral storage: 1024 MiB',
+      '      tracing: Active',
+      '      vpc: subnets subnet-0a; security groups sg-01',
+      '      logging: JSON to /aws/lambda/dry-full-fn, application log level INFO, system log level INFO',
+      '      tags: team (names only)',
+    ].join('\n'));
+    expect(`${lines.join('\n')}${JSON.stringify(result)}`).not.toMatch(/secret-\w+-value/);
+    expect(api.writeCalls()).toBe(0);
+    expect(fnState('dry-full-fn')).toBeUndefined();
+    expect(api.state.layers.get('dry-deps')).toBeUndefined();
+  });
 });
 
 describe('bad input', () => {

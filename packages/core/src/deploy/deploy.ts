@@ -1,7 +1,9 @@
 import * as path from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPackageError } from '../errors';
 import { DEFAULT_LIMITS } from '../package/limits';
+import { accessFailure, AwsTarget } from './access-failures';
 import { applyFunction, applyLayer, ApplySettings, Progress, WaiterSettings } from './apply';
 import { readFunctionArtifact, readLayerArtifact, FunctionArtifact, LayerArtifact } from './artifacts';
 import { AwsClientConfig, defaultClientFactory, DeployClientFactory, limitRequestRate } from './clients';
@@ -80,6 +82,17 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   const lambda = limitRequestRate(factory.lambda(clientConfig), options.rateLimiter ?? processRateLimiter);
   let s3: S3Client | undefined;
   const directUploadLimitBytes = options.directUploadLimitBytes ?? DEFAULT_LIMITS.directUploadBytes;
+  let target: Promise<AwsTarget> | undefined;
+  const awsTarget = () => (target ??= resolveAwsTarget(lambda, options));
+  /** No network, no region, no credentials: said with the function and the setting to check. */
+  const explain = async (err: unknown, where: string, subject: string) => accessFailure(err, where, subject, await awsTarget()) ?? err;
+  const reading = async <T>(subject: string, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      throw await explain(err, 'deploy:plan', subject);
+    }
+  };
 
   const loaded = await Promise.all(specs.map(loadFunction));
   const layerArtifacts = await loadLayers(loaded);
@@ -90,10 +103,10 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
 
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const currentFunctions = Object.fromEntries(await mapLimit(loaded, concurrency, async (l) =>
-    [l.desired.functionName, await readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry)] as const));
+    [l.desired.functionName, await reading(`function ${l.desired.functionName}`, () => readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry))] as const));
   const inUse = new Set(Object.values(currentFunctions).flatMap((c) => c.latest?.layers ?? []));
   const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
-    [l.name, await findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse)] as const));
+    [l.name, await reading(`layer ${l.name}`, () => findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse))] as const));
   for (const l of loaded) {
     const tagsError = currentFunctions[l.desired.functionName].tagsError;
     if (l.desired.tags !== undefined && tagsError) {
@@ -116,7 +129,7 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   }
 
   const settings: ApplySettings = {
-    lambda, retry, log, directUploadLimitBytes, target: [options.endpoint, options.region ?? process.env.AWS_REGION, options.profile].join('|'), s3Bucket: options.s3Bucket, s3KeyPrefix: options.s3KeyPrefix,
+    lambda, retry, log, directUploadLimitBytes, aws: await awsTarget(), target: [options.endpoint, options.region ?? process.env.AWS_REGION, options.profile].join('|'), s3Bucket: options.s3Bucket, s3KeyPrefix: options.s3KeyPrefix,
     s3: () => (s3 ??= factory.s3({ ...clientConfig, maxAttempts: retry.maxRetries + 1 })),
     waiter: { minDelaySeconds: options.waiter?.minDelaySeconds ?? 1, maxWaitSeconds: options.waiter?.maxWaitSeconds ?? 600 },
   };
@@ -127,7 +140,7 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
       const arn = await applyLayer(lp, desired, layerZip(artifact), settings);
       return { name: lp.name, action: lp.action, status: lp.action === 'reuse' ? 'unchanged' : 'deployed', arn };
     } catch (err) {
-      return { name: lp.name, action: lp.action, status: 'failed', error: (err as Error).message };
+      return { name: lp.name, action: lp.action, status: 'failed', error: ((await explain(err, 'deploy:layer', `layer ${lp.name}`)) as Error).message };
     }
   });
   const layerArn = new Map(layerOutcomes.filter((o) => o.arn).map((o) => [o.name, o.arn as string]));
@@ -146,7 +159,8 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
       return { ...base, status: 'deployed', done: progress.done, notDone: [] };
     } catch (err) {
       const notDone = fp.steps.filter((s) => !progress.done.some((d) => d.startsWith(s)));
-      return { ...base, status: 'failed', done: progress.done, notDone, error: (err as Error).message };
+      const error = (await explain(err, `deploy:${notDone[0] ?? 'apply'}`, `function ${fp.functionName}`)) as Error;
+      return { ...base, status: 'failed', done: progress.done, notDone, error: error.message };
     }
   });
   const ok = [...layerOutcomes, ...functionOutcomes].every((o) => o.status !== 'failed' && o.status !== 'not attempted');
@@ -175,6 +189,13 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
     };
     return { spec, artifact, desired };
   }
+}
+
+/** Endpoint, region and profile as the SDK uses them, for messages. */
+async function resolveAwsTarget(lambda: LambdaClient, options: DeployOptions): Promise<AwsTarget> {
+  // No region is one of the failures these messages report; the message then says "(none)".
+  const resolved = await Promise.resolve().then(() => lambda.config.region()).catch(() => undefined);
+  return { endpoint: options.endpoint, region: options.region ?? resolved, profile: options.profile ?? process.env.AWS_PROFILE };
 }
 
 /** Each layer named by a manifest, read once even when many functions share it. */

@@ -1,5 +1,5 @@
 import type {
-  CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, PlanInput,
+  CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, NewFunctionSummary, PlanInput,
 } from './types';
 import { blockDifferences } from './config-blocks';
 import { describeTagChanges, planTagChanges } from './tags';
@@ -37,9 +37,11 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
   const reasons: string[] = [];
   let configChanges: string[] = [];
   let tagChanges: FunctionDeployPlan['tagChanges'];
+  let newFunction: NewFunctionSummary | undefined;
   if (!current.latest) {
     steps.push('create');
     reasons.push('function does not exist');
+    newFunction = summarizeNewFunction(f, arns);
   } else {
     if (codeDiffers(f, current.latest)) {
       steps.push('update-code');
@@ -67,7 +69,19 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
     }
     if (f.alias && (changed || aliasStale)) steps.push(alias ? 'update-alias' : 'create-alias');
   }
-  return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges, ...(tagChanges ? { tagChanges } : {}) };
+  return { functionName: f.functionName, action: headline(steps), steps, reasons, configChanges, ...(tagChanges ? { tagChanges } : {}), ...(newFunction ? { newFunction } : {}) };
+}
+
+function summarizeNewFunction(f: DesiredFunction, layerArns: readonly (string | null)[]): NewFunctionSummary {
+  const set = <K extends keyof NewFunctionSummary>(key: K, value: NewFunctionSummary[K] | undefined) => (value === undefined ? {} : { [key]: value });
+  return {
+    runtime: f.runtime, handler: f.handler, architecture: f.architecture,
+    ...set('role', f.role), ...set('memorySize', f.memorySize), ...set('timeout', f.timeout), ...set('description', f.description),
+    ...set('environmentNames', f.environment && Object.keys(f.environment)),
+    layers: f.layers.map((ref, i) => layerArns[i] ?? `${'layer' in ref ? ref.layer : ''} (version published by this deploy)`),
+    ...set('ephemeralStorageMiB', f.ephemeralStorageMiB), ...set('tracing', f.tracing), ...set('vpc', f.vpc), ...set('logging', f.logging),
+    ...set('tagKeys', f.tags && Object.keys(f.tags)),
+  };
 }
 
 function headline(steps: readonly FunctionStep[]): FunctionDeployPlan['action'] {

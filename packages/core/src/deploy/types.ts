@@ -128,6 +128,29 @@ export interface TagChanges {
   remove: string[];
 }
 
+/**
+ * What CreateFunction will set, for people reading a plan (dry run). Environment and tags by name
+ * only: their values may be secrets, and a plan is printed and logged. Unset settings are absent
+ * (Lambda's defaults apply).
+ */
+export interface NewFunctionSummary {
+  runtime: string;
+  handler: string;
+  architecture: Architecture;
+  role?: string;
+  memorySize?: number;
+  timeout?: number;
+  description?: string;
+  environmentNames?: string[];
+  /** In order: ARNs, or `<layer project> (version published by this deploy)`. */
+  layers: string[];
+  ephemeralStorageMiB?: number;
+  tracing?: TracingMode;
+  vpc?: VpcSettings;
+  logging?: LoggingSettings;
+  tagKeys?: string[];
+}
+
 export interface FunctionDeployPlan {
   functionName: string;
   /** The headline: create / update code / update config / publish (version and alias only) / no change. */
@@ -139,6 +162,8 @@ export interface FunctionDeployPlan {
   configChanges: string[];
   /** Present only when the function's tags change. */
   tagChanges?: TagChanges;
+  /** Present only for a create. */
+  newFunction?: NewFunctionSummary;
 }
 
 export interface DeployPlan {

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LambdaPackageError } from '../errors';
 import { formatBytes } from '../package/limits';
+import { accessFailure, AwsTarget } from './access-failures';
 import { RetryPolicy, withRetry } from './retry';
 
 /** Where a zip's bytes come from for Lambda: inline, or an S3 object Lambda reads. */
@@ -13,6 +14,8 @@ export interface UploadSettings {
   s3KeyPrefix?: string;
   s3: () => S3Client;
   retry: RetryPolicy;
+  /** For messages when S3 cannot be reached. */
+  aws: AwsTarget;
 }
 
 export interface ZipToUpload {
@@ -44,7 +47,15 @@ export async function codeSource(zip: ZipToUpload, settings: UploadSettings): Pr
   const Bucket = settings.s3Bucket as string;
   const Key = s3KeyFor(zip, settings.s3KeyPrefix);
   const s3 = settings.s3();
-  const exists = await withRetry(async () => {
+  // A network or credentials failure says "S3" here, not "Lambda" as it would further up.
+  const s3Call = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await withRetry(call, settings.retry);
+    } catch (err) {
+      throw accessFailure(err, 'deploy:upload', zip.label, settings.aws, 'S3') ?? err;
+    }
+  };
+  const exists = await s3Call(async () => {
     try {
       await s3.send(new HeadObjectCommand({ Bucket, Key }));
       return true;
@@ -52,9 +63,9 @@ export async function codeSource(zip: ZipToUpload, settings: UploadSettings): Pr
       if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
       throw err;
     }
-  }, settings.retry);
+  });
   if (!exists) {
-    await withRetry(() => s3.send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType: 'application/zip' })), settings.retry);
+    await s3Call(() => s3.send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType: 'application/zip' })));
   }
   return { S3Bucket: Bucket, S3Key: Key };
 }

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LambdaApi, startLambdaApi } from '../../../../../tools/lambda-api/server.mjs';
 import { tempDir } from '../../../../core/src/test-support/workspace';
 import { writeFunctionArtifact } from '../../../../core/src/deploy/test-support/artifacts';
 import { useDummyAwsCredentials } from '../../../../core/src/deploy/test-support/loopback';
+import { closedPort } from '../../../../core/src/deploy/test-support/network';
 import deployExecutor from './deploy.impl';
 
 describe('deploy executor against the loopback Lambda API', () => {
@@ -46,5 +47,18 @@ describe('deploy executor against the loopback Lambda API', () => {
   it('returns success: false with the message when Lambda refuses', async () => {
     const out = await deployExecutor({ endpoint: api.endpoint, functionName: 'orders-2', layerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:missing:1'] }, context);
     expect(out.success).toBe(false);
+  });
+
+  it('returns success: false with a message naming the endpoint and the function when Lambda cannot be reached', async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const out = await deployExecutor({ endpoint, maxRetries: 1 }, context);
+      expect(out.success).toBe(false);
+      expect(printed.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
+        new RegExp(`^deploy:plan - cannot reach Lambda at ${endpoint} for function orders: connect ECONNREFUSED[^\\n]*\\n  Fix: check "endpoint"`));
+    } finally {
+      printed.mockRestore();
+    }
   });
 });
