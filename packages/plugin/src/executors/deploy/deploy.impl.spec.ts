@@ -49,6 +49,17 @@ describe('deploy executor against the loopback Lambda API', () => {
     expect(out.success).toBe(false);
   });
 
+  it('returns success: false with the message, no stack, for a stage the function does not define', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const out = await deployExecutor({ endpoint: api.endpoint, stage: 'prd', stages: { prod: { memorySize: 512 } } }, context);
+      expect(out.success).toBe(false);
+      expect(printed.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/^orders:deploy - no stage "prd": this function's stages are prod/);
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
   it('returns success: false with a message naming the endpoint and the function when Lambda cannot be reached', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -10,8 +10,8 @@ export default async function deployExecutor(options: DeployExecutorOptions, con
   if (!projectName || !projects[projectName]) throw new Error('nx-lambda: the deploy executor must run as a project target.');
   const projectRoot = projects[projectName].root;
   const projectRoots = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, p.root]));
-  const { spec, options: deployOptions } = normalizeDeployOptions(options, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
   return failOnKnownError(async () => {
+    const { spec, options: deployOptions } = normalizeDeployOptions(options, { projectName, projectRoot, workspaceRoot: context.root, projectRoots });
     const result = await deployFunctions([spec], { ...deployOptions, log: (line) => console.log(line) });
     return { success: result.ok };
   });
