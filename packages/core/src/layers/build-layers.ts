@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { atStep, LambdaPackageError } from '../errors';
+import { atStep, isKnownError, LambdaPackageError } from '../errors';
 import { exec as realExec } from '../exec';
 import { formatBytes, PackageLimits } from '../package/limits';
 import { writeJsonAtomic } from '../package/manifest';
 import { archiveStaged, familyCacheDir, packageExcludes, PackageDeps, withTempDirs } from '../package/pipeline';
 import type { Architecture, BuildContext, BuildResult, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
 import { dependencyKey } from '../runtimes/types';
-import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile } from './layer-artifacts';
+import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile, UnresolvedFunction } from './layer-artifacts';
 import { dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
 import { DependencyLayerPlan, planLayers } from './planner';
 
@@ -42,18 +42,39 @@ function contextFor(request: FunctionBuildRequest, stagingDir: string, workDir: 
   };
 }
 
-/** Resolves each function's dependencies exactly as its package target does. */
+/**
+ * Resolves each function's dependencies exactly as its package target does. A function whose
+ * resolve fails with a known error (a bad option, a requirement no index has) is left out: the
+ * failure is that function's, its package target reports it in full, and the functions that
+ * share the layer with it still get their layers. Anything else is a bug and fails the layer.
+ */
 async function resolveAll(strategy: RuntimeStrategy, req: LayerProjectRequest, deps: PackageDeps, warnings: string[]) {
-  const out: { name: string; dependencies: ResolvedDependency[] }[] = [];
+  const resolved: { name: string; dependencies: ResolvedDependency[] }[] = [];
+  const unresolved: { function: string; error: LambdaPackageError }[] = [];
   const functions = [...req.functions].sort((a, b) => a.projectName.localeCompare(b.projectName)).map((fn) => ({ ...fn, layers: [] }));
   // Resolving every function is a batch of builds (Node: one esbuild run instead of one per function).
-  if (strategy.prepareBatch) await atStep(`layer:${req.project}:prepare`, () => strategy.prepareBatch!(functions));
+  // It only saves time: when one function's request stops it, each resolve below does its own work.
+  if (strategy.prepareBatch) await atStep(`layer:${req.project}:prepare`, () => strategy.prepareBatch!(functions)).catch(rethrowUnlessKnown);
   for (const fn of functions) {
-    const resolved = await withTempDirs(`${req.family}-resolve`, (staging, work) =>
-      atStep(`layer:${req.project}:resolve:${fn.projectName}`, () => strategy.resolve(contextFor(fn, staging, work, deps, warnings))));
-    out.push({ name: fn.projectName, dependencies: resolved });
+    try {
+      const dependencies = await withTempDirs(`${req.family}-resolve`, (staging, work) =>
+        atStep(`layer:${req.project}:resolve:${fn.projectName}`, () => strategy.resolve(contextFor(fn, staging, work, deps, warnings))));
+      resolved.push({ name: fn.projectName, dependencies });
+    } catch (err) {
+      rethrowUnlessKnown(err);
+      unresolved.push({ function: fn.projectName, error: err as LambdaPackageError });
+    }
   }
-  return out;
+  return { resolved, unresolved };
+}
+
+function rethrowUnlessKnown(err: unknown): void {
+  if (!isKnownError(err)) throw err;
+}
+
+/** An error's first line (its title), with the workspace root left out of paths: plan.json is an artifact of any machine. */
+function titleOf(err: LambdaPackageError, workspaceRoot: string): string {
+  return err.message.split('\n')[0].split(`${workspaceRoot}${path.sep}`).join('');
 }
 
 /** The build request of one layer (or of a scratch layer that only measures sizes). */
@@ -102,7 +123,16 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
       `remove the layer project ${req.project}, or set its family to node, python, ruby or java`);
   }
   const warnings: string[] = [];
-  const resolved = await resolveAll(strategy, req, deps, warnings);
+  const { resolved, unresolved: failures } = await resolveAll(strategy, req, deps, warnings);
+  if (failures.length && !resolved.length) {
+    // Nothing left to plan, and Nx would cache an empty success: when every function fails, the
+    // cause is as likely the machine (registry or index unreachable) as the functions.
+    throw new LambdaPackageError(where, `no function in scope could be resolved (${failures.length})`, failures.flatMap((f) => f.error.message.split('\n')),
+      'fix the errors above; when every function fails the same way, check the network and the package index or registry, then run the layer target again');
+  }
+  const unresolved: UnresolvedFunction[] = failures.map((f) => ({ function: f.function, error: titleOf(f.error, req.workspaceRoot) }));
+  // From here on, the functions the plan serves: the layer's build takes its options from them.
+  const served: LayerProjectRequest = { ...req, functions: req.functions.filter((f) => resolved.some((r) => r.name === f.projectName)) };
   // Resolve may not know a dependency's size (npm packages installed from the lockfile), and a
   // bundled package is smaller in a function than in a layer: measure what a layer would hold.
   const toMeasure = strategy.layerFromFunctionBuilds ? [] : dependenciesToMeasure(resolved);
@@ -111,7 +141,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
     : new Map<string, number>();
   const measured = await measureLayerSizes(toMeasure.filter((d) => !inWorkspace.has(dependencyKey(d))), (batch) =>
     withTempDirs(`${req.family}-measure`, (stagingDir, workDir) => {
-      const ctx = contextFor(layerRequestFor(req, `${req.project}-measure`, workDir), stagingDir, workDir, deps, warnings);
+      const ctx = contextFor(layerRequestFor(served, `${req.project}-measure`, workDir), stagingDir, workDir, deps, warnings);
       return atStep(`${where}:measure`, () => strategy.buildLayer!(ctx, batch));
     }));
   const sized = withMeasuredSizes(resolved, new Map([...inWorkspace, ...measured]));
@@ -128,11 +158,11 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
   try {
     const manifests = new Map<string, LayerManifest>();
     for (const layer of planned.layers) {
-      const layerRequest = layerRequestFor(req, layer.name, path.join(staging, layer.name));
+      const layerRequest = layerRequestFor(served, layer.name, path.join(staging, layer.name));
       const manifest = await withTempDirs(`${req.family}-layer`, async (stagingDir, workDir) => {
         const ctx = contextFor(layerRequest, stagingDir, workDir, deps, warnings);
         const built = await atStep(`${where}:build`, () =>
-          strategy.layerFromFunctionBuilds ? buildFromFunctions(strategy, req, resolved, layer, ctx) : strategy.buildLayer!(ctx, layer.dependencies));
+          strategy.layerFromFunctionBuilds ? buildFromFunctions(strategy, served, resolved, layer, ctx) : strategy.buildLayer!(ctx, layer.dependencies));
         await fsp.mkdir(layerRequest.outputPath, { recursive: true });
         let paths: string[] = [];
         const { zip } = await archiveStaged(`${where}`, stagingDir, path.join(layerRequest.outputPath, LAYER_ZIP),
@@ -172,6 +202,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
       ...planned,
       layers: planned.layers.map((l) => ({ ...l, size: manifests.get(l.name)!.unzippedSize, viaS3: manifests.get(l.name)!.viaS3 })),
       artifacts: Object.fromEntries(planned.layers.map((l) => [l.name, `${l.name}/${LAYER_ZIP}`])),
+      unresolved,
     };
     await writeJsonAtomic(path.join(staging, PLAN_FILE), plan);
     for (const fn of resolved) {
@@ -190,10 +221,15 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
 
     const saved = planned.bytes.withoutLayers - planned.bytes.withLayers;
     const summary = [
-      `${req.project}: ${plan.layers.length} layer(s) for ${resolved.length} function(s)`,
+      `${req.project}: ${plan.layers.length} layer(s) for ${resolved.length} function(s)${unresolved.length ? ` (${unresolved.length} left out)` : ''}`,
       ...plan.layers.map((l) => `  ${l.name}: ${l.dependencies.length} dependencies, ${formatBytes(l.size)} unzipped, ${l.reason}${l.viaS3 ? ' (over the direct-upload limit: deploy goes through S3)' : ''}`),
       `  dependency bytes: ${formatBytes(planned.bytes.withoutLayers)} without layers, ${formatBytes(planned.bytes.withLayers)} with layers (saved ${formatBytes(saved)}; lower bound ${formatBytes(planned.bytes.lowerBound)})`,
       ...warnings.map((w) => `  warning: ${w}`),
+      ...unresolved.flatMap((u) => [
+        `  warning: ${u.function} is left out of the layers: its dependencies could not be resolved`,
+        `    ${u.error}`,
+        `    its package target reports the error in full; the layers serve the other functions`,
+      ]),
     ];
     return { plan, summary };
   } finally {

@@ -50,6 +50,18 @@ export interface LayerPlanFile extends DependencyLayerPlan {
   architecture: Architecture;
   /** Layer zips relative to the plan's folder. */
   artifacts: Record<string, string>;
+  /** Functions in scope left out of the plan: their dependencies could not be resolved. */
+  unresolved: UnresolvedFunction[];
+}
+
+/**
+ * A function the layer target planned without: resolving its dependencies failed with an error
+ * its user can fix (a bad option, a requirement no index has). Its package target reports the
+ * error in full; `error` is the first line, with paths relative to the workspace root.
+ */
+export interface UnresolvedFunction {
+  function: string;
+  error: string;
 }
 
 /** One function's share of a layer project's plan. */

@@ -1,17 +1,19 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { ABI_BOUND_FAMILIES, buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
-import { inLayerScope, LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
+import { buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
+import { LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
 import { dependentsOf, projectsOf, targetByExecutor } from '../shared/graph-queries';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation } from '../shared/package-options';
 import { LAYERED_RUNTIME_OPTIONS } from '../shared/runtime-specs';
 import { LayerExecutorOptions, normalizeLayerOptions } from './lib/normalize-options';
+import { LayerCandidate, layerScope } from './lib/layer-scope';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { failOnKnownError } from '../shared/known-failure';
 
 /**
  * `@nx-lambda/plugin:layer`: the functions in scope are the graph's dependents of this project
- * that package with the same family and architecture; the planning and building live in core.
+ * that package with the same family and architecture (lib/layer-scope.ts); the planning and
+ * building live in core, which leaves out a function whose dependencies cannot be resolved.
  */
 export default async function layerExecutor(options: LayerExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const loc = projectLocation(context);
@@ -24,22 +26,18 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
   }
   const projects = projectsOf(context);
   const executor = `@nx-lambda/plugin:${opts.family}`;
-  const functions: FunctionBuildRequest[] = [];
-  for (const name of dependentsOf(context, loc.projectName)) {
+  const dependents = new Set(dependentsOf(context, loc.projectName));
+  // Every function of the family, not only the graph's dependents: a layer that serves none says why.
+  const candidates: LayerCandidate[] = Object.keys(projects).flatMap((name) => {
     const target = targetByExecutor(projects[name], executor);
-    if (!target) continue;
-    const fnOptions = { ...(target.options ?? {}) } as CommonPackageOptions;
-    if ((fnOptions.architecture ?? 'x86_64') !== opts.architecture) continue;
-    const named = fnOptions.layers?.includes(loc.projectName) ?? false;
-    if (!named && !inLayerScope(opts.functions, name, projects[name].tags ?? [])) continue;
-    // Wheels and gems are built for one interpreter ABI: such layers serve one runtime only.
-    if (ABI_BOUND_FAMILIES.has(opts.family) && fnOptions.runtime !== opts.runtime) {
-      console.warn(`${loc.projectName}:layer - skipping ${name}: it runs ${fnOptions.runtime}, this layer is built for ${opts.runtime}`);
-      continue;
-    }
+    return target ? [{ name, tags: projects[name].tags ?? [], options: { ...(target.options ?? {}) } as CommonPackageOptions, dependent: dependents.has(name) }] : [];
+  });
+  const scope = layerScope({ ...opts, project: loc.projectName, markerPath }, candidates);
+  for (const w of scope.warnings) console.warn(w);
+  const functions: FunctionBuildRequest[] = scope.served.map(({ name, options: fnOptions }) => {
     const fnLoc = { projectName: name, projectRoot: projects[name].root, workspaceRoot: loc.workspaceRoot };
-    functions.push(normalizePackageOptions(opts.family, fnOptions, fnLoc, normalizeRuntime(fnOptions, fnLoc), []));
-  }
+    return normalizePackageOptions(opts.family, fnOptions, fnLoc, normalizeRuntime(fnOptions, fnLoc), []);
+  });
   return failOnKnownError(async () => {
     const result = await buildLayerProject(strategyFor(opts.family), {
       project: loc.projectName, projectRoot: loc.projectRoot, workspaceRoot: loc.workspaceRoot, family: opts.family, runtime: opts.runtime,

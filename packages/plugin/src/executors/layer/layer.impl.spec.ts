@@ -1,0 +1,107 @@
+import { existsSync, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { describe, expect, it, vi } from 'vitest';
+import type { LayerPlanFile } from '@nx-lambda/core';
+import { freshWorkspace } from '../../../../core/src/runtimes/node/test-support/fixture-workspace';
+import { writeFiles } from '../../../../core/src/test-support/workspace';
+import nodeExecutor from '../node/node.impl';
+import layerExecutor from './layer.impl';
+
+const FIXTURES = path.join(__dirname, '../../../../core/src/runtimes/node/fixtures');
+
+interface Fn {
+  options: Record<string, unknown>;
+  /** Depends on the layer project in the graph (createDependencies' edge). */
+  dependent?: boolean;
+}
+
+/**
+ * A real workspace (npm-installed) with the layer project layers/shared-node and node functions
+ * under apps/ (the `cjs` fixture: requires ms), and the ExecutorContext Nx would hand its targets.
+ */
+async function workspace(label: string, layerMarker: Record<string, unknown>, fns: Record<string, Fn>): Promise<{ ws: string; contextFor(project: string): ExecutorContext }> {
+  const ws = await freshWorkspace(label, []);
+  for (const name of Object.keys(fns)) await fsp.cp(path.join(FIXTURES, 'cjs'), path.join(ws, 'apps', name), { recursive: true });
+  await writeFiles(ws, { 'layers/shared-node/lambda-layer.json': JSON.stringify(layerMarker) });
+  const projects: Record<string, unknown> = { 'shared-node': { root: 'layers/shared-node', targets: { layer: { executor: '@nx-lambda/plugin:layer' } } } };
+  const dependencies: Record<string, { source: string; target: string; type: string }[]> = { 'shared-node': [] };
+  for (const [name, fn] of Object.entries(fns)) {
+    projects[name] = { root: `apps/${name}`, tags: [], targets: { package: { executor: '@nx-lambda/plugin:node', options: fn.options } } };
+    dependencies[name] = fn.dependent === false ? [] : [{ source: name, target: 'shared-node', type: 'static' }];
+  }
+  const contextFor = (project: string) => ({
+    root: ws, cwd: ws, isVerbose: false, projectName: project, projectGraph: { nodes: {}, dependencies },
+    projectsConfigurations: { version: 2, projects }, nxJsonConfiguration: {},
+  }) as unknown as ExecutorContext;
+  return { ws, contextFor };
+}
+
+/** Runs `run` with console.log, .warn and .error captured; returns its result and everything printed. */
+async function captured<T>(run: () => Promise<T>): Promise<{ out: T; printed: string }> {
+  const lines: string[] = [];
+  const spies = (['log', 'warn', 'error'] as const).map((s) => vi.spyOn(console, s).mockImplementation((...m: unknown[]) => void lines.push(String(m[0]))));
+  try {
+    return { out: await run(), printed: lines.join('\n') };
+  } finally {
+    for (const s of spies) s.mockRestore();
+  }
+}
+
+const cjs = { handler: 'src/handler.handler', runtime: 'nodejs22.x', format: 'cjs', nodeModules: ['ms'] };
+
+describe('@nx-lambda/plugin:layer', () => {
+  it('plans for the good function when another function of its scope is broken, and names the broken one', async () => {
+    const { ws, contextFor } = await workspace('layer-exec-broken', { family: 'node', runtime: 'nodejs22.x', minLayerBytes: 0 }, {
+      'node-one': { options: cjs },
+      'node-two': { options: { ...cjs, format: 'umd' } },
+    });
+    const layer = await captured(() => layerExecutor({}, contextFor('shared-node')));
+    expect(layer.out).toEqual({ success: true });
+    const plan = JSON.parse(await fsp.readFile(path.join(ws, 'dist/layers/shared-node/plan.json'), 'utf8')) as LayerPlanFile;
+    expect(Object.keys(plan.functions)).toEqual(['node-one']);
+    expect(plan.unresolved).toEqual([{ function: 'node-two', error: 'node:options - node-two: format "umd" is not supported' }]);
+    expect(layer.printed).toContain('shared-node: 0 layer(s) for 1 function(s) (1 left out)');
+    expect(layer.printed).toContain([
+      '  warning: node-two is left out of the layers: its dependencies could not be resolved',
+      '    node:options - node-two: format "umd" is not supported',
+      '    its package target reports the error in full',
+    ].join('\n'));
+
+    // Each package target then runs on its own: the broken one fails with its own message.
+    const broken = await captured(() => nodeExecutor(contextFor('node-two').projectsConfigurations.projects['node-two'].targets!.package.options, contextFor('node-two')));
+    expect(broken.out).toEqual({ success: false });
+    expect(broken.printed).toMatch(/^node-two:options - the node executor refuses an option\n {2}"format" is "umd"/);
+    const good = await captured(() => nodeExecutor(cjs as never, contextFor('node-one')));
+    expect(good.out).toMatchObject({ success: true });
+    expect(existsSync(path.join(ws, 'dist/apps/node-one/function.zip'))).toBe(true);
+  });
+
+  it('warns, naming them and the layer\'s architecture, when its functions run on another architecture (plugin defaults in nx.json)', async () => {
+    const arm = { ...cjs, architecture: 'arm64' };
+    const { contextFor } = await workspace('layer-exec-arm', { family: 'node', runtime: 'nodejs22.x' }, { 'node-one': { options: arm }, 'node-two': { options: arm } });
+    const layer = await captured(() => layerExecutor({}, contextFor('shared-node')));
+    expect(layer.out).toEqual({ success: true });
+    expect(layer.printed).toContain([
+      'shared-node:layer - serves no function: the node functions in its scope run on another architecture than the layer',
+      '  layer shared-node: x86_64',
+      '  node-one: arm64',
+      '  node-two: arm64',
+      '  Fix: set "architecture": "arm64" in layers/shared-node/lambda-layer.json, or create another layer project for them',
+    ].join('\n'));
+    expect(layer.printed).toContain('shared-node: 0 layer(s) for 0 function(s)');
+  });
+
+  it('warns, naming the functions there are, when "functions" in lambda-layer.json matches none', async () => {
+    const { contextFor } = await workspace('layer-exec-scope', { family: 'node', runtime: 'nodejs22.x', functions: ['nope-*'] }, {
+      'node-one': { options: cjs, dependent: false },
+      'node-two': { options: cjs, dependent: false },
+    });
+    const layer = await captured(() => layerExecutor({}, contextFor('shared-node')));
+    expect(layer.out).toEqual({ success: true });
+    expect(layer.printed).toContain([
+      'shared-node:layer - serves no function: no node function is in its scope',
+      '  "functions": ["nope-*"] (layers/shared-node/lambda-layer.json) matches none of: node-one, node-two',
+    ].join('\n'));
+  });
+});
