@@ -3,11 +3,11 @@ import type { CreateDependenciesContext } from '@nx/devkit';
 import { tempDir } from '../../../core/src/test-support/workspace';
 import { createDependencies } from './create-dependencies';
 
-async function edgesOf(files: Record<string, string>, roots: Record<string, string>, tags: Record<string, string[]> = {}) {
+async function edgesOf(files: Record<string, string>, roots: Record<string, string>, tags: Record<string, string[]> = {}, options: object = {}) {
   const ws = await tempDir('deps', files);
   const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [] }]));
   const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
-  const deps = await createDependencies(undefined, context);
+  const deps = await createDependencies(options, context);
   return deps.map((d) => `${d.source}->${d.target} (${'sourceFile' in d ? d.sourceFile : ''})`).sort();
 }
 
@@ -69,11 +69,19 @@ describe('createDependencies', () => {
       { 'node-layer': 'layers/node', 'node-arm-layer': 'layers/node-arm', 'py-layer': 'layers/py', a: 'fns/a', 'orders-arm': 'fns/orders-arm', 'other-arm': 'fns/other-arm', 'py-tagged': 'fns/py-tagged', 'py-plain': 'fns/py-plain' },
       { 'py-tagged': ['shared'] },
     );
-    expect(edges).toEqual([
-      'a->node-layer (fns/a/lambda.json)',
-      'orders-arm->node-arm-layer (fns/orders-arm/lambda.json)',
-      'py-tagged->py-layer (fns/py-tagged/lambda.json)',
-    ]);
+    // Implicit: no source file whose cached edges Nx would keep after a change of lambda-layer.json.
+    expect(edges).toEqual(['a->node-layer ()', 'orders-arm->node-arm-layer ()', 'py-tagged->py-layer ()']);
+  });
+
+  it('takes a function\'s architecture from the plugin defaults when its lambda.json sets none', async () => {
+    const files = {
+      'layers/node-arm/lambda-layer.json': JSON.stringify({ family: 'node', runtime: 'nodejs22.x', architecture: 'arm64' }),
+      'fns/a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      'fns/b/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'x86_64' }),
+    };
+    const roots = { 'node-arm': 'layers/node-arm', a: 'fns/a', b: 'fns/b' };
+    expect(await edgesOf(files, roots, {}, { defaults: { architecture: 'arm64' } })).toEqual(['a->node-arm ()']);
+    expect(await edgesOf(files, roots)).toEqual([]);
   });
 
   it('links a function to the layers it names, runtime layers included', async () => {

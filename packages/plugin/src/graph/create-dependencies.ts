@@ -2,9 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 
-/** DependencyType.static without loading @nx/devkit (the graph runs on every Nx command). */
+/** DependencyType.static and .implicit without loading @nx/devkit (the graph runs on every Nx command). */
 const STATIC = 'static' as DependencyType.static;
+const IMPLICIT = 'implicit' as DependencyType.implicit;
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
+import { normalizePluginOptions, type NxLambdaPluginOptions } from './create-nodes';
 import { familyOf, FUNCTION_MARKER, readFunctionMarker } from './marker';
 import {
   csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, mavenParent, powershellRequiredModules, pythonPyprojectPaths,
@@ -50,7 +52,7 @@ function filesIn(workspaceRoot: string, root: string, ext: string): string[] {
  * `path:` gems, go.mod `replace` and go.work `use`, csproj ProjectReference, Maven dependencies on
  * workspace modules, PowerShell `#Requires -Modules` of workspace modules.
  */
-export const createDependencies: CreateDependencies = (_options, context) => {
+export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (options, context) => {
   const ws = context.workspaceRoot;
   const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => ({ name, root: p.root.replace(/\\/g, '/'), tags: p.tags ?? [] }));
   const deps: RawProjectGraphDependency[] = [];
@@ -108,20 +110,25 @@ export const createDependencies: CreateDependencies = (_options, context) => {
       }
     }
   }
-  deps.push(...layerEdges(ws, projects));
+  deps.push(...layerEdges(ws, projects, normalizePluginOptions(options).defaults));
   return deps;
 };
 
 /**
  * Function -> layer project, for every layer whose scope (family, architecture, `functions`)
- * takes the function in: so `^layer` runs its layers before its package target.
+ * takes the function in: so `^layer` runs its layers before its package target. A function's
+ * architecture is its lambda.json's, else the plugin defaults', as its package target's options.
+ * Scope edges are implicit (no source file): Nx keeps a file's edges from its cache until that
+ * file changes, and a scope edge depends on the layer's lambda-layer.json as much as on the
+ * function's lambda.json, so an edge kept for either would outlive a change of the other.
  */
-function layerEdges(ws: string, projects: readonly ProjectInfo[]): RawProjectGraphDependency[] {
+function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Record<string, unknown>): RawProjectGraphDependency[] {
   const layers = projects.flatMap((p) => {
     const rel = path.posix.join(p.root, LAYER_MARKER);
     return existsSync(path.join(ws, rel)) ? [{ project: p, marker: readLayerMarker(ws, rel) }] : [];
   });
   const out: RawProjectGraphDependency[] = [];
+  const defaultArchitecture = typeof defaults.architecture === 'string' ? defaults.architecture : 'x86_64';
   for (const p of projects) {
     const rel = path.posix.join(p.root, FUNCTION_MARKER);
     if (!existsSync(path.join(ws, rel))) continue;
@@ -133,11 +140,9 @@ function layerEdges(ws: string, projects: readonly ProjectInfo[]): RawProjectGra
       if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: STATIC, sourceFile: rel });
     }
     for (const { project, marker } of layers) {
-      const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? 'x86_64');
-      const named = fn.layers?.includes(project.name) ?? false;
-      if (named || (marker.family === family && sameArch && inLayerScope(marker.functions, p.name, p.tags))) {
-        out.push({ source: p.name, target: project.name, type: STATIC, sourceFile: rel });
-      }
+      const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? defaultArchitecture);
+      if (fn.layers?.includes(project.name)) out.push({ source: p.name, target: project.name, type: STATIC, sourceFile: rel });
+      else if (marker.family === family && sameArch && inLayerScope(marker.functions, p.name, p.tags)) out.push({ source: p.name, target: project.name, type: IMPLICIT });
     }
   }
   return out;
