@@ -56,7 +56,8 @@ describe('packaging', () => {
       await zip.close();
       expect((await manifestOf(ws, fn)).codeSha256, fn).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     }
-  });
+    // The first cold build of every runtime: ~50 s on 2 idle cores, over 180 s when they are shared.
+  }, 600_000);
 
   it('moves the dependency several functions share into their layer, and keeps single-use ones in the function', async () => {
     await packageAll();
