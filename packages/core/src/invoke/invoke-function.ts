@@ -106,7 +106,7 @@ async function checkNative(name: string, box: Sandbox, architecture: Architectur
   if (foreign.length) {
     throw new LambdaPackageError('invoke:native', `${name} has ${foreign.length} native file(s) built for another machine than this ${machine} one`,
       [...foreign.slice(0, 10), ...(foreign.length > 10 ? [`... and ${foreign.length - 10} more`] : [])],
-      `package it for this machine to run it locally (architecture "${machine === 'aarch64' ? 'arm64' : 'x86_64'}"), or invoke it on a ${machine === 'aarch64' ? 'x86_64' : 'arm64'} machine`);
+      `package it for this machine to run it locally (architecture "${machine === 'aarch64' ? 'arm64' : 'x86_64'}"), or invoke it on ${machine === 'aarch64' ? 'an x86_64' : 'an arm64'} machine`);
   }
   const lambdaArch = machine === 'aarch64' ? 'arm64' : 'x86_64';
   return architecture && architecture !== lambdaArch ? [`${name} is packaged for ${architecture}; running it on ${lambdaArch} (it holds no native files)`] : [];

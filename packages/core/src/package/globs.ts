@@ -53,6 +53,6 @@ export function compileGlobs(globs: readonly string[]): PathMatcher {
 }
 
 /** Never shipped unless the user names them in `allowSecrets`. */
-export const DEFAULT_SECRET_EXCLUDES = ['.env', '.env.*', '*.pem', '*.key', 'id_rsa', 'id_ed25519'] as const;
+export const DEFAULT_SECRET_EXCLUDES = ['.env', '.env.*', '*.pem', '*.key', '*.p12', '*.pfx', 'id_rsa', 'id_ed25519', 'credentials.json', '.npmrc', '.pypirc'] as const;
 /** Build and editor noise that never belongs in a function. */
 export const DEFAULT_NOISE_EXCLUDES = ['.git/', '.hg/', '.svn/', '.DS_Store', 'node_modules/.cache/'] as const;

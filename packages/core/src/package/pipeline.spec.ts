@@ -49,6 +49,8 @@ async function workspace(label: string): Promise<string> {
     '.env': 'API_KEY=secret',
     '.env.production': 'API_KEY=prod-secret',
     'certs/server.pem': '-----BEGIN PRIVATE KEY-----',
+    'config/credentials.json': '{"type":"service_account","private_key":"..."}',
+    '.npmrc': '//registry.npmjs.org/:_authToken=secret',
     '.git/HEAD': 'ref: refs/heads/main',
     '.DS_Store': 'finder noise',
   });
@@ -91,7 +93,7 @@ describe('packageFunction with default options', () => {
   });
 
   it('lists what the default excludes dropped in the manifest', () => {
-    expect([...result.manifest.excluded].sort()).toEqual(['.DS_Store', '.env', '.env.production', '.git/', 'certs/server.pem']);
+    expect([...result.manifest.excluded].sort()).toEqual(['.DS_Store', '.env', '.env.production', '.git/', '.npmrc', 'certs/server.pem', 'config/credentials.json']);
   });
 
   it('writes the manifest fields DESIGN.md lists, matching the zip on disk', async () => {

@@ -178,7 +178,7 @@ describe('functionNode', () => {
     });
     const project = layerNode('layers/shared/lambda-layer.json', normalizePluginOptions({}), ws).projects!['layers/shared'];
     expect(project.targets!.layer).toMatchObject({ executor: '@nx-lambda/plugin:layer', cache: true, outputs: ['{workspaceRoot}/dist/{projectRoot}'] });
-    expect(project.targets!.layer.inputs).toContain('{workspaceRoot}/**/requirements.txt');
+    expect(project.targets!.layer.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/**/requirements*.txt', '{workspaceRoot}/**/project.json', '{workspaceRoot}/**/lambda.json']));
     expect(() => layerNode('layers/go/lambda-layer.json', normalizePluginOptions({}), ws)).toThrow(/go compiles its dependencies into each function/);
   });
 });

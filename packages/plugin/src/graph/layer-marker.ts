@@ -44,10 +44,18 @@ export function inLayerScope(scope: readonly string[] | undefined, name: string,
   });
 }
 
+/**
+ * What every layer's plan reads besides its language's manifests: the functions' lambda.json and
+ * project.json (tags and target options decide which functions a layer serves and how), never the
+ * outputs. A plan restored from the cache must be the plan a fresh run would make.
+ */
+const EVERY_FAMILY = ['{workspaceRoot}/**/lambda.json', '{workspaceRoot}/**/project.json', '!{workspaceRoot}/dist/**'];
+
 /** Files across the workspace that change which dependencies the functions of a family resolve. */
 export const LAYER_INPUTS: Record<string, string[]> = {
-  node: ['{workspaceRoot}/package-lock.json', '{workspaceRoot}/**/package.json', '{workspaceRoot}/**/lambda.json', '!{workspaceRoot}/dist/**'],
-  python: ['{workspaceRoot}/**/requirements.txt', '{workspaceRoot}/**/pyproject.toml', '{workspaceRoot}/**/uv.lock', '{workspaceRoot}/**/poetry.lock', '{workspaceRoot}/**/lambda.json'],
-  ruby: ['{workspaceRoot}/**/Gemfile', '{workspaceRoot}/**/Gemfile.lock', '{workspaceRoot}/**/lambda.json'],
-  java: ['{workspaceRoot}/**/pom.xml', '{workspaceRoot}/**/lambda.json'],
+  // A Node.js function's layer share follows what its bundle imports: its sources and tsconfig paths.
+  node: ['{workspaceRoot}/package-lock.json', '{workspaceRoot}/**/package.json', ...['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'].map((ext) => `{workspaceRoot}/**/*.${ext}`), '{workspaceRoot}/**/tsconfig*.json', ...EVERY_FAMILY],
+  python: ['{workspaceRoot}/**/requirements*.txt', '{workspaceRoot}/**/pyproject.toml', '{workspaceRoot}/**/uv.lock', '{workspaceRoot}/**/poetry.lock', ...EVERY_FAMILY],
+  ruby: ['{workspaceRoot}/**/Gemfile', '{workspaceRoot}/**/Gemfile.lock', ...EVERY_FAMILY],
+  java: ['{workspaceRoot}/**/pom.xml', ...EVERY_FAMILY],
 };

@@ -82,7 +82,8 @@ export const DEPENDENCY_FILES: Record<RuntimeFamily, string[]> = {
   ruby: ['{projectRoot}/Gemfile', '{projectRoot}/Gemfile.lock'],
   java: ['{projectRoot}/pom.xml'],
   go: ['{projectRoot}/go.mod', '{projectRoot}/go.sum', '{workspaceRoot}/go.work'],
-  dotnet: ['{projectRoot}/**/*.csproj', '{workspaceRoot}/nuget.config', '{workspaceRoot}/Directory.Build.props'],
+  // MSBuild imports every Directory.Build.props/.targets and Directory.Packages.props above a project.
+  dotnet: ['{projectRoot}/**/*.csproj', '{workspaceRoot}/nuget.config', '{workspaceRoot}/**/Directory.*.props', '{workspaceRoot}/**/Directory.*.targets', '{workspaceRoot}/global.json'],
   powershell: [],
 };
 
