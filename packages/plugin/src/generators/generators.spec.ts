@@ -78,6 +78,15 @@ describe('generators on a virtual tree', () => {
     expect(layer.targets.layer).toMatchObject({ executor: '@nx-lambda/plugin:powershell', options: { runtimeLayer: true, pwshDistribution: 'vendor/pwsh-linux-x64.tar.gz', architecture: 'x86_64' } });
   });
 
+  it('names the runtime layer\'s target as nx.json\'s layerTargetName, which the functions\' package targets depend on', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    const nxJson = readJson(tree, 'nx.json');
+    nxJson.plugins = nxJson.plugins.map((p: { plugin?: string; options?: object }) => (p.plugin === '@nx-lambda/plugin' ? { ...p, options: { ...p.options, layerTargetName: 'build-layers' } } : p));
+    tree.write('nx.json', JSON.stringify(nxJson));
+    await functionGenerator(tree, { name: 'ps-c', runtime: 'powershell', pwshDistribution: 'vendor/pwsh.tar.gz', skipFormat: true });
+    expect(Object.keys(readJson(tree, 'layers/powershell-runtime/project.json').targets)).toEqual(['build-layers']);
+  });
+
   it('says where to put the PowerShell release when the runtime layer names one that is not there', async () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     try {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { formatFiles, generateFiles, getProjects, logger, type Tree } from '@nx/devkit';
-import { initGenerator } from '../init/init';
+import { initGenerator, pluginOptionsIn } from '../init/init';
 import { FunctionGeneratorOptions, normalizeFunctionOptions } from './lib/normalize-options';
 
 /** Templates stay in src (shipped in the npm package); the same path from src and dist. */
@@ -22,7 +22,7 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
   await initGenerator(tree, { skipFormat: true });
   const offset = o.projectRoot.split('/').map(() => '..').join('/');
   generateFiles(tree, path.join(TEMPLATES, o.family), o.projectRoot, { ...o, offsetFromRoot: offset, tmpl: '' });
-  const runtimeLayer = o.family === 'powershell' ? ensurePowerShellRuntimeLayer(tree, o.pwshDistribution, o.architecture) : undefined;
+  const runtimeLayer = o.family === 'powershell' ? ensurePowerShellRuntimeLayer(tree, o.pwshDistribution, o.architecture, pluginOptionsIn(tree).layerTargetName) : undefined;
   const marker = {
     runtime: o.lambdaRuntime, handler: o.handler,
     ...(o.family === 'powershell' ? { family: 'powershell' } : {}),
@@ -39,14 +39,15 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
  * PowerShell runs on a custom runtime shipped as a layer (bootstrap, runtime loop, pwsh): one
  * runtime layer project per architecture, created on first use, named in each function's layers.
  */
-function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string): string {
+function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string, targetName: string): string {
   const name = architecture === 'arm64' ? 'powershell-runtime-arm64' : 'powershell-runtime';
   const root = `layers/${name}`;
   if (!tree.exists(path.posix.join(root, 'project.json'))) {
     const project = {
       name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'library', tags: ['lambda-layer'],
+      // Named as the plugin's layerTargetName: the functions' package targets depend on `^<that name>`.
       targets: {
-        layer: {
+        [targetName]: {
           executor: '@nx-lambda/plugin:powershell', cache: true,
           inputs: [`{workspaceRoot}/${pwshDistribution}`], outputs: ['{workspaceRoot}/dist/{projectRoot}'],
           options: { runtimeLayer: true, runtime: 'provided.al2023', handler: 'bootstrap', architecture, pwshDistribution },

@@ -1,4 +1,5 @@
 import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { normalizePluginOptions, type NormalizedPluginOptions, type NxLambdaPluginOptions } from '../../graph/create-nodes';
 
 export const PLUGIN_NAME = '@nx-lambda/plugin';
 
@@ -20,6 +21,12 @@ export async function initGenerator(tree: Tree, options: InitGeneratorOptions = 
   if (js.analyzeSourceFiles === undefined) nxJson.pluginsConfig = { ...nxJson.pluginsConfig, '@nx/js': { ...js, analyzeSourceFiles: true } };
   if (!registered || js.analyzeSourceFiles === undefined) updateNxJson(tree, nxJson);
   if (!options.skipFormat) await formatFiles(tree);
+}
+
+/** The plugin's options as nx.json holds them (after init), normalised: the target names in use. */
+export function pluginOptionsIn(tree: Tree): NormalizedPluginOptions {
+  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  return normalizePluginOptions(typeof entry === 'object' ? (entry.options as NxLambdaPluginOptions | undefined) : undefined);
 }
 
 export default initGenerator;
