@@ -171,6 +171,15 @@ describe('functionNode', () => {
     expect(aggregate.partialResults.map(([file]) => file)).toEqual(['good/lambda.json']);
   });
 
+  it('gives a layer target the limits lambda-layer.json sets, and refuses a key a layer project does not take', async () => {
+    const ws = await tempDir('nodes', {
+      'layers/a/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12', maxLayers: 1, unzippedLimitMiB: 100 }),
+      'layers/b/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12', architecure: 'arm64' }),
+    });
+    expect(layerNode('layers/a/lambda-layer.json', normalizePluginOptions({}), ws).projects!['layers/a'].targets!.layer.options).toEqual({ maxLayers: 1, unzippedLimitMiB: 100 });
+    expect(() => layerNode('layers/b/lambda-layer.json', normalizePluginOptions({}), ws)).toThrow(/layers\/b\/lambda-layer.json has "architecure", which a layer project does not take[\s\S]*architecture/);
+  });
+
   it('makes a layer project from lambda-layer.json and refuses families that compile dependencies in', async () => {
     const ws = await tempDir('nodes', {
       'layers/shared/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12' }),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
-import { LAYER_INPUTS, LAYER_MARKER, readLayerMarker } from './layer-marker';
+import { LAYER_INPUTS, LAYER_MARKER, LAYER_TARGET_OPTION_KEYS, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { isRecord, mergedDeploy } from './deploy-settings';
@@ -169,7 +169,7 @@ export function layerNode(markerPath: string, options: NormalizedPluginOptions, 
     cache: true,
     inputs: ['default', ...LAYER_INPUTS[marker.family], { runtime: TOOLCHAIN_COMMANDS[marker.family] }],
     outputs: ['{workspaceRoot}/dist/{projectRoot}'],
-    options: {},
+    options: Object.fromEntries(LAYER_TARGET_OPTION_KEYS.filter((k) => marker[k] !== undefined).map((k) => [k, marker[k]])),
     metadata: { description: `Plan and build ${marker.family} layers shared by several functions`, technologies: ['aws-lambda', marker.family] },
   };
   return {

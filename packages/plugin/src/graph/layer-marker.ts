@@ -13,7 +13,16 @@ export interface LayerMarker {
   functions?: string[];
   /** Shared groups smaller than this stay in the functions. */
   minLayerBytes?: number;
+  /** Options of the layer target (limits and zip level), as on the command line. */
+  maxLayers?: number;
+  unzippedLimitMiB?: number;
+  directUploadLimitMiB?: number;
+  compressionLevel?: number;
 }
+
+/** Keys of lambda-layer.json that are the layer target's options rather than its scope. */
+export const LAYER_TARGET_OPTION_KEYS = ['maxLayers', 'unzippedLimitMiB', 'directUploadLimitMiB', 'compressionLevel'] as const;
+const LAYER_MARKER_KEYS = new Set(['$schema', 'family', 'runtime', 'architecture', 'functions', 'minLayerBytes', ...LAYER_TARGET_OPTION_KEYS]);
 
 export const LAYER_MARKER = 'lambda-layer.json';
 export const LAYERED_FAMILIES: readonly RuntimeFamily[] = ['node', 'python', 'ruby', 'java'];
@@ -27,6 +36,10 @@ export function readLayerMarker(workspaceRoot: string, markerPath: string): Laye
   }
   if (!m || typeof m !== 'object' || typeof m.family !== 'string' || typeof m.runtime !== 'string') {
     throw new Error(`nx-lambda: ${markerPath} needs "family" and "runtime", e.g. { "family": "node", "runtime": "nodejs22.x" }.`);
+  }
+  const unknown = Object.keys(m).filter((k) => !LAYER_MARKER_KEYS.has(k));
+  if (unknown.length) {
+    throw new Error(`nx-lambda: ${markerPath} has ${unknown.map((k) => `"${k}"`).join(', ')}, which a layer project does not take.\nUse only ${[...LAYER_MARKER_KEYS].filter((k) => k !== '$schema').join(', ')} (check the spelling).`);
   }
   if (!LAYERED_FAMILIES.includes(m.family)) {
     throw new Error(`nx-lambda: ${markerPath} asks for a ${m.family} layer, but ${m.family} compiles its dependencies into each function.\nUse a layer only for ${LAYERED_FAMILIES.join(', ')}, or remove ${markerPath}.`);
