@@ -1,10 +1,8 @@
+import { LAMBDA_FUNCTION_DEFAULTS } from '../package/limits';
 import { fullLogging } from './config-blocks';
 import type { FunctionOutcome, LayerOutcome } from './deploy';
 import type { DeployPlan, NewFunctionSummary } from './types';
 
-// What Lambda gives a function created without them: shown so a plan never leaves them to guess.
-const LAMBDA_DEFAULT_MEMORY_MIB = 128;
-const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 
 /** The plan as people read it: one line per layer and function, then why. */
 export function formatPlan(plan: DeployPlan): string {
@@ -27,7 +25,7 @@ function newFunctionLines(functionName: string, n: NewFunctionSummary): string[]
   const names = (keys: readonly string[]) => (keys.length ? `${keys.join(', ')} (names only)` : 'none');
   const lines = [
     `runtime: ${n.runtime}`, `handler: ${n.handler}`, `architecture: ${n.architecture}`, `role: ${n.role ?? 'none'}`,
-    `memory: ${orDefault(n.memorySize, LAMBDA_DEFAULT_MEMORY_MIB, 'MiB')}`, `timeout: ${orDefault(n.timeout, LAMBDA_DEFAULT_TIMEOUT_SECONDS, 's')}`,
+    `memory: ${orDefault(n.memorySize, LAMBDA_FUNCTION_DEFAULTS.memorySizeMiB, 'MiB')}`, `timeout: ${orDefault(n.timeout, LAMBDA_FUNCTION_DEFAULTS.timeoutSeconds, 's')}`,
   ];
   if (n.description !== undefined) lines.push(`description: ${JSON.stringify(n.description)}`);
   if (n.environmentNames) lines.push(`environment: ${names(n.environmentNames)}`);

@@ -17,6 +17,9 @@ export const DEFAULT_LIMITS: PackageLimits = {
   maxLayers: 5,
 };
 
+/** What Lambda gives a function created without them (deploy's plan shows them; invoke runs with them). */
+export const LAMBDA_FUNCTION_DEFAULTS = { memorySizeMiB: 128, timeoutSeconds: 3 } as const;
+
 export function formatBytes(n: number): string {
   if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;

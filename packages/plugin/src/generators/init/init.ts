@@ -3,6 +3,9 @@ import { normalizePluginOptions, type NormalizedPluginOptions, type NxLambdaPlug
 
 export const PLUGIN_NAME = '@nx-lambda/plugin';
 
+/** An nx.json `plugins` entry that is this plugin (a bare name or `{ plugin, options }`). */
+const isThisPlugin = (p: string | { plugin: string }) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME;
+
 export interface InitGeneratorOptions {
   skipFormat?: boolean;
 }
@@ -11,7 +14,7 @@ export interface InitGeneratorOptions {
 export async function initGenerator(tree: Tree, options: InitGeneratorOptions = {}): Promise<void> {
   const nxJson = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
-  const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  const registered = plugins.some(isThisPlugin);
   if (!registered) {
     nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: { packageTargetName: 'package', deployTargetName: 'deploy', invokeTargetName: 'invoke', layerTargetName: 'layer' } }];
   }
@@ -25,7 +28,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorOptions = 
 
 /** The plugin's options as nx.json holds them (after init), normalised: the target names in use. */
 export function pluginOptionsIn(tree: Tree): NormalizedPluginOptions {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  const entry = (readNxJson(tree)?.plugins ?? []).find(isThisPlugin);
   return normalizePluginOptions(typeof entry === 'object' ? (entry.options as NxLambdaPluginOptions | undefined) : undefined);
 }
 

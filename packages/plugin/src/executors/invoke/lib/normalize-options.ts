@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { LAMBDA_FUNCTION_DEFAULTS } from '@nx-lambda/core';
 
 /** Options of `@nx-lambda/plugin:invoke`, as schema.json declares them. */
 export interface InvokeExecutorOptions {
@@ -37,8 +38,8 @@ export function normalizeInvokeOptions(options: InvokeExecutorOptions, loc: Invo
   const rel = (options.outputPath ?? 'dist/{projectRoot}').replace('{projectRoot}', loc.projectRoot).replace('{projectName}', loc.projectName);
   return {
     eventSource: options.event === '-' ? '-' : options.event ? path.resolve(loc.workspaceRoot, options.event) : undefined,
-    timeoutMs: Math.round((options.timeout ?? 3) * 1000),
-    memoryMb: options.memorySize ?? 128,
+    timeoutMs: Math.round((options.timeout ?? LAMBDA_FUNCTION_DEFAULTS.timeoutSeconds) * 1000),
+    memoryMb: options.memorySize ?? LAMBDA_FUNCTION_DEFAULTS.memorySizeMiB,
     env: { ...options.environment },
     artifactDir: path.resolve(loc.workspaceRoot, rel),
   };

@@ -52,12 +52,12 @@ describe('layerScope', () => {
     ]);
   });
 
-  it('names functions that fit but do not depend on the layer in the graph (architecture from the plugin\'s defaults)', () => {
+  it('names functions that fit but do not depend on the layer in the graph (architecture from project.json\'s options)', () => {
     const scope = layerScope({ ...node, architecture: 'arm64' }, [fn('n1', { architecture: 'arm64' }, { dependent: false })]);
     expect(scope.served).toEqual([]);
     expect(scope.warnings).toEqual([[
       'shared-node:layer - serves no function: n1: in scope and built for arm64, but it does not depend on shared-node in the project graph',
-      '  The graph links a function to a layer by its lambda.json ("architecture" there, x86_64 when absent), not by the plugin\'s "defaults" in nx.json or project.json options; a package target reads only the layers it depends on.',
+      '  The graph links a function to a layer by its lambda.json and the plugin\'s "defaults" in nx.json ("architecture" there, x86_64 when absent), not by project.json options; a package target reads only the layers it depends on.',
       '  Fix: set "architecture": "arm64" in its lambda.json, or name shared-node in its "layers"',
     ].join('\n')]);
   });

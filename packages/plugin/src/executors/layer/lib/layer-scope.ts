@@ -73,7 +73,7 @@ export function layerScope(layer: LayerScopeSettings, candidates: readonly Layer
     const names = unlinked.map((c) => c.name).join(', ');
     warnings.push([
       `${where} - ${served.length ? 'does not serve' : 'serves no function:'} ${names}: in scope and built for ${layer.architecture}, but ${unlinked.length === 1 ? 'it does' : 'they do'} not depend on ${layer.project} in the project graph`,
-      `  The graph links a function to a layer by its lambda.json ("architecture" there, x86_64 when absent), not by the plugin's "defaults" in nx.json or project.json options; a package target reads only the layers it depends on.`,
+      `  The graph links a function to a layer by its lambda.json and the plugin's "defaults" in nx.json ("architecture" there, x86_64 when absent), not by project.json options; a package target reads only the layers it depends on.`,
       `  Fix: set "architecture": "${layer.architecture}" in ${unlinked.length === 1 ? 'its' : 'their'} lambda.json, or name ${layer.project} in ${unlinked.length === 1 ? 'its' : 'their'} "layers"`,
     ].join('\n'));
   }
