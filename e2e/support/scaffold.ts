@@ -37,7 +37,7 @@ export const EXPECTED_RESPONSES: Record<FunctionName, string[]> = {
   'node-c': ['86400000'],
   'py-a': ['Hello, e2e, from py-lib!', 'E2E-SHARED'],
   'py-b': ['E2E-SHARED PY-B'],
-  'java-fn': ['Hello, e2e!', 'java-fn'],
+  'java-fn': ['Hello, e2e!', 'java-fn', '"statusCode":200'],
   'go-fn': ['Hello, e2e!', 'go-fn'],
   'ruby-fn': ['Hello, e2e!', 'ruby-fn'],
   'dotnet-fn': ['Hello, e2e!', 'dotnet-fn'],
