@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { buildLayerProject, FunctionBuildRequest, strategyFor } from '@nx-lambda/core';
+import { buildLayerProject, FunctionBuildRequest, LambdaPackageError, strategyFor } from '@nx-lambda/core';
 import { LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
 import { dependentsOf, projectsOf, targetByExecutor } from '../shared/graph-queries';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation } from '../shared/package-options';
@@ -22,7 +22,7 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
   const opts = normalizeLayerOptions(options, marker, loc);
   const normalizeRuntime = LAYERED_RUNTIME_OPTIONS[opts.family];
   if (!normalizeRuntime) {
-    throw new Error(`${loc.projectName}:layer - ${opts.family} functions cannot use dependency layers.\n${opts.family} compiles its dependencies into each function; remove this layer project.`);
+    throw new LambdaPackageError(`${loc.projectName}:layer`, `${opts.family} functions cannot use dependency layers.\n${opts.family} compiles its dependencies into each function; remove this layer project.`);
   }
   const projects = projectsOf(context);
   const executor = `@nx-lambda/plugin:${opts.family}`;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { readFunctionShare, type LayerAssignment } from '@nx-lambda/core';
+import { LambdaPackageError, readFunctionShare, type LayerAssignment } from '@nx-lambda/core';
 import { dependenciesOf, LAYER_EXECUTOR, projectsOf, targetByExecutor, targetOutputDir } from './graph-queries';
 import type { ProjectLocation } from './package-options';
 
@@ -15,7 +15,7 @@ function runtimeLayerAssignment(context: ExecutorContext, loc: ProjectLocation, 
   const dir = targetOutputDir(context, project, target);
   const manifestFile = path.join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    throw new Error(`${loc.projectName}:package - runtime layer ${name} has not been built (no ${path.relative(context.root, manifestFile)}).
+    throw new LambdaPackageError(`${loc.projectName}:package`, `runtime layer ${name} has not been built (no ${path.relative(context.root, manifestFile)}).
 Run "nx run ${name}:layer" first.`);
   }
   const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { name: string; unzippedSize: number };
@@ -32,7 +32,7 @@ export async function loadLayerAssignments(loc: ProjectLocation, named: readonly
     if (!targetByExecutor(projects[n], LAYER_EXECUTOR) && !runtimeLayerTarget(projects[n])) {
       const layers = Object.keys(projects).filter((p) => targetByExecutor(projects[p], LAYER_EXECUTOR) || runtimeLayerTarget(projects[p])).sort();
       const arnHint = n.startsWith('arn:') ? ' A published layer\'s ARN goes in the deploy options\' "layerArns".' : '';
-      throw new Error(`${loc.projectName}:package - "layers" names ${n}, which is not a layer project (layer projects here: ${layers.join(', ') || 'none'}).\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target) or a runtime layer (runtimeLayer: true), or remove it from "layers".${arnHint}`);
+      throw new LambdaPackageError(`${loc.projectName}:package`, `"layers" names ${n}, which is not a layer project (layer projects here: ${layers.join(', ') || 'none'}).\nName a project with a lambda-layer.json (or a ${LAYER_EXECUTOR} target) or a runtime layer (runtimeLayer: true), or remove it from "layers".${arnHint}`);
     }
   }
   const layerProjects = [...new Set([...dependenciesOf(context, loc.projectName), ...named])]

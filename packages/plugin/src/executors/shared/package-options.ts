@@ -79,11 +79,11 @@ export function normalizePackageOptions(
   layers: readonly LayerAssignment[],
 ): FunctionBuildRequest {
   const where = `${loc.projectName}:package`;
-  if (!options.handler?.trim()) throw new Error(`${where} - "handler" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "src/handler.handler".`);
-  if (!options.runtime?.trim()) throw new Error(`${where} - "runtime" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "nodejs22.x".`);
+  if (!options.handler?.trim()) throw new LambdaPackageError(where, `"handler" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "src/handler.handler".`);
+  if (!options.runtime?.trim()) throw new LambdaPackageError(where, `"runtime" is empty.\nSet it in ${loc.projectRoot}/lambda.json or the target options, e.g. "nodejs22.x".`);
   const architecture = options.architecture ?? 'x86_64';
   if (architecture !== 'x86_64' && architecture !== 'arm64') {
-    throw new Error(`${where} - architecture "${architecture}" is not one Lambda offers.\nUse "x86_64" or "arm64".`);
+    throw new LambdaPackageError(where, `architecture "${architecture}" is not one Lambda offers.\nUse "x86_64" or "arm64".`);
   }
   const MiB = 1024 * 1024;
   return {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { copyFunctionSettings, functionSettingsProblems } from '@nx-lambda/core';
+import { copyFunctionSettings, functionSettingsProblems, LambdaPackageError } from '@nx-lambda/core';
 import type { DeployFunctionSpec, DeployOptions, LoggingSettings, TracingMode, VpcSettings } from '@nx-lambda/core';
 import { isRecord, overlaySettings } from '../../../graph/deploy-settings';
 import { executorSchema, schemaProblems } from '../../../graph/schema-check';
@@ -66,11 +66,11 @@ function withStage(input: DeployExecutorOptions, where: string, projectRoot: str
   const chosen = stages?.[stage];
   if (!isRecord(chosen)) {
     const known = Object.keys(stages ?? {});
-    throw new Error(`${where} - no stage "${stage}": ${known.length ? `this function's stages are ${known.join(', ')}` : 'this function defines no stages'}.\nCheck the name, or add "stages": { "${stage}": { ... } } to "deploy" in ${projectRoot}/lambda.json (or to the plugin's defaults.deploy in nx.json).`);
+    throw new LambdaPackageError(where, `no stage "${stage}": ${known.length ? `this function's stages are ${known.join(', ')}` : 'this function defines no stages'}.\nCheck the name, or add "stages": { "${stage}": { ... } } to "deploy" in ${projectRoot}/lambda.json (or to the plugin's defaults.deploy in nx.json).`);
   }
   const merged = overlaySettings(base, chosen) as DeployExecutorOptions;
   const problems = ['stage', 'stages'].filter((k) => k in chosen).map((k) => `"${k}" cannot be set inside a stage`).concat(schemaProblems(executorSchema('deploy'), merged));
-  if (problems.length) throw new Error(`${where} - stage "${stage}": ${problems.join('; ')}.\nFix deploy.stages.${stage} in ${projectRoot}/lambda.json (or the plugin's defaults.deploy in nx.json).`);
+  if (problems.length) throw new LambdaPackageError(where, `stage "${stage}": ${problems.join('; ')}.\nFix deploy.stages.${stage} in ${projectRoot}/lambda.json (or the plugin's defaults.deploy in nx.json).`);
   return merged;
 }
 
@@ -83,19 +83,19 @@ export function normalizeDeployOptions(input: DeployExecutorOptions, loc: Deploy
   const where = `${loc.projectName}:deploy`;
   const o = withStage(input, where, loc.projectRoot);
   if (o.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.functionName)) {
-    throw new Error(`${where} - functionName "${o.functionName}" is not a valid Lambda function name.\nUse 1-64 letters, digits, hyphens or underscores.`);
+    throw new LambdaPackageError(where, `functionName "${o.functionName}" is not a valid Lambda function name.\nUse 1-64 letters, digits, hyphens or underscores.`);
   }
   if (o.s3KeyPrefix && !o.s3Bucket) {
-    throw new Error(`${where} - "s3KeyPrefix" is set without "s3Bucket".\nSet "s3Bucket" too, or remove "s3KeyPrefix".`);
+    throw new LambdaPackageError(where, `"s3KeyPrefix" is set without "s3Bucket".\nSet "s3Bucket" too, or remove "s3KeyPrefix".`);
   }
   if (o.alias !== undefined && !/^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/.test(o.alias)) {
-    throw new Error(`${where} - alias "${o.alias}" is not a valid alias name.\nUse letters, digits, hyphens or underscores, not only digits.`);
+    throw new LambdaPackageError(where, `alias "${o.alias}" is not a valid alias name.\nUse letters, digits, hyphens or underscores, not only digits.`);
   }
   const functionName = o.functionName ?? loc.projectName;
   const problems = functionSettingsProblems(o);
   if (problems.length) {
     const lines = problems.map((p) => `${p.problem}: ${p.fix}.`);
-    throw new Error(`${where} - function ${functionName}: ${problems[0].problem}.\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    throw new LambdaPackageError(where, `function ${functionName}: ${problems[0].problem}.\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }
   const artifactDir = resolveFromRoot(loc, o.outputPath ?? 'dist/{projectRoot}', loc.projectRoot);
   const layerArtifactDirs = Object.fromEntries(Object.entries(loc.projectRoots).map(([name, root]) => [name, path.resolve(loc.workspaceRoot, 'dist', root)]));

@@ -1,4 +1,4 @@
-import type { GoRuntimeOptions } from '@nx-lambda/core';
+import { LambdaPackageError, type GoRuntimeOptions } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the go executor as schema.json declares them. */
@@ -23,12 +23,12 @@ export function normalizeGoOptions(options: GoExecutorOptions, loc: ProjectLocat
   const where = `${loc.projectName}:package`;
   const mainPackage = options.mainPackage?.trim() || '.';
   if (mainPackage.includes('...')) {
-    throw new Error(`${where} - "mainPackage" is "${mainPackage}", a pattern; one function is one main package.\nName the folder holding package main, e.g. "./cmd/handler".`);
+    throw new LambdaPackageError(where, `"mainPackage" is "${mainPackage}", a pattern; one function is one main package.\nName the folder holding package main, e.g. "./cmd/handler".`);
   }
   const buildTags = [...new Set((options.buildTags ?? []).map((t) => t.trim()).filter(Boolean))];
   const bad = buildTags.filter((t) => !TAG.test(t));
   if (bad.length) {
-    throw new Error(`${where} - build tag "${bad[0]}" is not a single tag.\nList each tag as its own "buildTags" entry (letters, digits, "_" and "." only).`);
+    throw new LambdaPackageError(where, `build tag "${bad[0]}" is not a single tag.\nList each tag as its own "buildTags" entry (letters, digits, "_" and "." only).`);
   }
   return { mainPackage, buildTags };
 }

@@ -1,3 +1,4 @@
+import { LambdaPackageError } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the java executor as schema.json declares them. */
@@ -39,13 +40,13 @@ export function normalizeJavaOptions(options: JavaExecutorOptions, loc: ProjectL
   const where = `${loc.projectName}:package`;
   const buildTool = options.buildTool ?? 'maven';
   if (buildTool !== 'maven') {
-    throw new Error(`${where} - buildTool "${String(buildTool)}" is not supported.\nUse "maven" (Gradle is not supported yet).`);
+    throw new LambdaPackageError(where, `buildTool "${String(buildTool)}" is not supported.\nUse "maven" (Gradle is not supported yet).`);
   }
   const profiles = [...new Set((options.profiles ?? []).map((p) => p.trim()).filter(Boolean))];
   const mavenArgs = [...(options.mavenArgs ?? [])];
   for (const arg of mavenArgs) {
     const flag = Object.keys(OWNED_FLAGS).find((f) => arg === f || (f === '-P' && arg.startsWith('-P')));
-    if (flag) throw new Error(`${where} - "mavenArgs" contains "${arg}", which the java executor sets itself.\nRemove it from "mavenArgs" and use ${OWNED_FLAGS[flag].includes(' ') ? OWNED_FLAGS[flag] : `the "${OWNED_FLAGS[flag]}" option`} instead.`);
+    if (flag) throw new LambdaPackageError(where, `"mavenArgs" contains "${arg}", which the java executor sets itself.\nRemove it from "mavenArgs" and use ${OWNED_FLAGS[flag].includes(' ') ? OWNED_FLAGS[flag] : `the "${OWNED_FLAGS[flag]}" option`} instead.`);
   }
   const settingsFile = options.settingsFile?.trim();
   return {

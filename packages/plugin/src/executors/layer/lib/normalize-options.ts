@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, PackageLimits, RuntimeFamily } from '@nx-lambda/core';
+import { DEFAULT_LIMITS, LambdaPackageError, PackageLimits, RuntimeFamily } from '@nx-lambda/core';
 import type { LayerMarker } from '../../../graph/layer-marker';
 import { ProjectLocation, resolveOutputPath } from '../../shared/package-options';
 
@@ -35,7 +35,7 @@ export function normalizeLayerOptions(options: LayerExecutorOptions, marker: Par
   const family = options.family ?? marker.family;
   const runtime = options.runtime ?? marker.runtime;
   if (!family || !runtime) {
-    throw new Error(`${loc.projectName}:layer - the layer has no ${family ? 'runtime' : 'family'}.\nSet "family" and "runtime" in ${loc.projectRoot}/lambda-layer.json, e.g. { "family": "node", "runtime": "nodejs22.x" }.`);
+    throw new LambdaPackageError(`${loc.projectName}:layer`, `the layer has no ${family ? 'runtime' : 'family'}.\nSet "family" and "runtime" in ${loc.projectRoot}/lambda-layer.json, e.g. { "family": "node", "runtime": "nodejs22.x" }.`);
   }
   const MiB = 1024 * 1024;
   return {

@@ -1,4 +1,4 @@
-import type { NodeBuildOptions } from '@nx-lambda/core';
+import { LambdaPackageError, type NodeBuildOptions } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the node executor as schema.json declares them. */
@@ -31,7 +31,7 @@ export function normalizeNodeOptions(options: NodeExecutorOptions, loc: ProjectL
   const external = uniqueNames(options.external);
   const both = nodeModules.filter((n) => external.includes(n));
   if (both.length) {
-    throw new Error(`${where} - ${both.join(', ')} is listed in both "nodeModules" and "external".\nRemove it from one of them: "nodeModules" installs it into the zip, "external" expects the runtime or a layer to provide it.`);
+    throw new LambdaPackageError(where, `${both.join(', ')} is listed in both "nodeModules" and "external".\nRemove it from one of them: "nodeModules" installs it into the zip, "external" expects the runtime or a layer to provide it.`);
   }
   return {
     format: options.format ?? 'esm',

@@ -1,4 +1,4 @@
-import type { PowerShellRuntimeOptions } from '@nx-lambda/core';
+import { LambdaPackageError, type PowerShellRuntimeOptions } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the powershell executor as schema.json declares them. */
@@ -27,12 +27,12 @@ export interface NormalizedRuntimeLayerOptions {
 export function normalizePowerShellOptions(options: PowerShellExecutorOptions, loc: ProjectLocation): NormalizedPowerShellOptions {
   const where = `${loc.projectName}:package`;
   if (options.pwshDistribution) {
-    throw new Error(`${where} - "pwshDistribution" is set, but this target packages a function.\nSet "runtimeLayer": true to build the PowerShell runtime layer, or remove "pwshDistribution".`);
+    throw new LambdaPackageError(where, `"pwshDistribution" is set, but this target packages a function.\nSet "runtimeLayer": true to build the PowerShell runtime layer, or remove "pwshDistribution".`);
   }
   const modulePaths = (options.modulePaths ?? []).map((p) => p.trim()).filter(Boolean);
   const outside = modulePaths.find((p) => p.startsWith('/') || p.split(/[\\/]/).includes('..'));
   if (outside) {
-    throw new Error(`${where} - module path "${outside}" leaves the workspace.\nList workspace folders relative to the workspace root; modules outside it are found through pwsh's PSModulePath.`);
+    throw new LambdaPackageError(where, `module path "${outside}" leaves the workspace.\nList workspace folders relative to the workspace root; modules outside it are found through pwsh's PSModulePath.`);
   }
   const scripts = (options.scripts ?? []).map((s) => s.trim()).filter(Boolean);
   return {
@@ -47,10 +47,10 @@ export function normalizeRuntimeLayerOptions(options: PowerShellExecutorOptions,
   const where = `${loc.projectName}:runtime-layer`;
   const distribution = options.pwshDistribution?.trim();
   if (!distribution) {
-    throw new Error(`${where} - "pwshDistribution" is not set.\nSet it to the unpacked folder or the .tar.gz of a PowerShell release for Lambda's architecture (powershell-<version>-linux-x64 or -arm64).`);
+    throw new LambdaPackageError(where, `"pwshDistribution" is not set.\nSet it to the unpacked folder or the .tar.gz of a PowerShell release for Lambda's architecture (powershell-<version>-linux-x64 or -arm64).`);
   }
   if (options.layers?.length) {
-    throw new Error(`${where} - "layers" is set on the runtime layer target.\nRemove it: the runtime layer is attached to functions, it does not use layers itself.`);
+    throw new LambdaPackageError(where, `"layers" is set on the runtime layer target.\nRemove it: the runtime layer is attached to functions, it does not use layers itself.`);
   }
   return { distribution };
 }

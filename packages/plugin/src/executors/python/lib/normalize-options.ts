@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { LambdaPackageError } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the python executor as schema.json declares them. */
@@ -38,11 +39,11 @@ export function normalizePythonOptions(options: PythonExecutorOptions, loc: Proj
   const where = `${loc.projectName}:package`;
   const sourceDir = (options.sourceDir ?? '.').trim() || '.';
   if (path.isAbsolute(sourceDir) || path.posix.normalize(sourceDir.replace(/\\/g, '/')).startsWith('..')) {
-    throw new Error(`${where} - "sourceDir" (${sourceDir}) leaves the project.\nSet it to a folder inside ${loc.projectRoot}, e.g. "src".`);
+    throw new LambdaPackageError(where, `"sourceDir" (${sourceDir}) leaves the project.\nSet it to a folder inside ${loc.projectRoot}, e.g. "src".`);
   }
   const lockFile = options.lockFile?.trim();
   if (lockFile && !/(^|[\\/])(uv|poetry)\.lock$/.test(lockFile)) {
-    throw new Error(`${where} - "lockFile" (${lockFile}) is neither a uv.lock nor a poetry.lock.\nPoint it at one of those, or remove it to use requirements.txt / pyproject.toml.`);
+    throw new LambdaPackageError(where, `"lockFile" (${lockFile}) is neither a uv.lock nor a poetry.lock.\nPoint it at one of those, or remove it to use requirements.txt / pyproject.toml.`);
   }
   const indexUrl = options.indexUrl?.trim();
   return {

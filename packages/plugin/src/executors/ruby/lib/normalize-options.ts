@@ -1,4 +1,4 @@
-import type { RubyRuntimeOptions } from '@nx-lambda/core';
+import { LambdaPackageError, type RubyRuntimeOptions } from '@nx-lambda/core';
 import type { CommonPackageOptions, ProjectLocation } from '../../shared/package-options';
 
 /** Options of the ruby executor as schema.json declares them. */
@@ -19,7 +19,7 @@ export function normalizeRubyOptions(options: RubyExecutorOptions, loc: ProjectL
   const groups = [...new Set((options.bundleWithout ?? ['development', 'test']).map((g) => g.trim()).filter(Boolean))];
   const bad = groups.find((g) => /[\s:,]/.test(g));
   if (bad) {
-    throw new Error(`${loc.projectName}:package - bundler group "${bad}" holds a separator.\nList each group as its own "bundleWithout" entry, e.g. ["development", "test"].`);
+    throw new LambdaPackageError(`${loc.projectName}:package`, `bundler group "${bad}" holds a separator.\nList each group as its own "bundleWithout" entry, e.g. ["development", "test"].`);
   }
   return { bundleWithout: groups };
 }
