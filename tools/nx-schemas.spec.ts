@@ -27,7 +27,7 @@ describe('the schema Nx reads for a package executor (tools/nx-schemas.mjs)', ()
 
   it('keeps what Nx needs from it: command-line values coerced by type, and the defaults', () => {
     const combined = nxCombines({ minify: 'true', compressionLevel: '3', external: 'pg-native,sharp', sourcemap: 'true' });
-    expect(combined).toMatchObject({ minify: true, compressionLevel: 3, external: ['pg-native', 'sharp'], sourcemap: true, architecture: 'x86_64', format: 'esm' });
+    expect(combined).toMatchObject({ minify: true, compressionLevel: 3, external: ['pg-native', 'sharp'], sourcemap: true, architecture: 'x86_64', format: 'auto' });
     expect(nxCombines({ sourcemap: 'external' }).sourcemap).toBe('external');
     expect(schemaProblems(strict, combined)).toEqual([]);
   });

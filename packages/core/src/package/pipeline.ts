@@ -24,6 +24,8 @@ export interface PackageResult {
   zipPath: string;
   manifestPath: string;
   manifest: FunctionManifest;
+  /** What the build reported of BuildResult.sourcesOutsideProject (empty when it cannot tell). */
+  sourcesOutsideProject: readonly string[];
 }
 
 export const FUNCTION_ZIP = 'function.zip';
@@ -148,6 +150,6 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     });
     const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);
     await writeJsonAtomic(manifestPath, manifest);
-    return { zipPath: zip.path, manifestPath, manifest };
+    return { zipPath: zip.path, manifestPath, manifest, sourcesOutsideProject: built.sourcesOutsideProject ?? [] };
   });
 }

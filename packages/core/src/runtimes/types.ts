@@ -98,6 +98,12 @@ export interface BuildResult {
   notes?: Record<string, unknown>;
   /** Zip paths to store as executables even if their mode says otherwise. */
   executables?: readonly string[];
+  /**
+   * Workspace files outside the project's folder (node_modules aside) that went into the zip,
+   * relative to the workspace root and `/`-separated, where the runtime can tell (node: the
+   * bundle's inputs). A caller with a build cache checks that it tracks them.
+   */
+  sourcesOutsideProject?: readonly string[];
 }
 
 /** The packaged tree as it will ship: the staged folder plus the entries of the written zip. */

@@ -91,4 +91,19 @@ describe('createDependencies', () => {
     );
     expect(edges).toEqual(['ps->powershell-runtime (fns/ps/lambda.json)']);
   });
+
+  it('links the valid functions and layers when another lambda.json or lambda-layer.json is invalid (its own targets report that)', async () => {
+    const edges = await edgesOf(
+      {
+        'layers/node/lambda-layer.json': JSON.stringify({ family: 'node', runtime: 'nodejs22.x' }),
+        'layers/broken/lambda-layer.json': '{ "family": "node", ',
+        'fns/a/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', layers: ['broken-layer'] }),
+        'fns/no-handler/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),
+        'fns/cobol/lambda.json': JSON.stringify({ runtime: 'cobol1.0', handler: 'x' }),
+      },
+      { 'node-layer': 'layers/node', 'broken-layer': 'layers/broken', a: 'fns/a', 'no-handler': 'fns/no-handler', cobol: 'fns/cobol' },
+    );
+    // a still depends on the layer it names: its package target then runs that layer's target, which fails saying what to fix.
+    expect(edges).toEqual(['a->broken-layer (fns/a/lambda.json)', 'a->node-layer ()']);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 
@@ -8,10 +8,12 @@ const IMPLICIT = 'implicit' as DependencyType.implicit;
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { normalizePluginOptions, type NxLambdaPluginOptions } from './create-nodes';
 import { familyOf, FUNCTION_MARKER, readFunctionMarker } from './marker';
+import { unlessInvalid } from './invalid-marker';
 import {
   csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, mavenParent, powershellRequiredModules, pythonPyprojectPaths,
   pythonRequirementPaths, rubyGemfilePaths,
 } from './local-references';
+import { filesIn, readWorkspaceFile as read } from './workspace-files';
 
 interface ProjectInfo {
   name: string;
@@ -35,16 +37,6 @@ function owner(projects: readonly ProjectInfo[], rel: string): ProjectInfo | und
     if (inside && (!best || p.root.length > best.root.length)) best = p;
   }
   return best;
-}
-
-function read(workspaceRoot: string, rel: string): string | undefined {
-  const abs = path.join(workspaceRoot, rel);
-  return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
-}
-
-function filesIn(workspaceRoot: string, root: string, ext: string): string[] {
-  const dir = path.join(workspaceRoot, root);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => path.posix.join(root, f)) : [];
 }
 
 /**
@@ -125,15 +117,18 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
 function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Record<string, unknown>): RawProjectGraphDependency[] {
   const layers = projects.flatMap((p) => {
     const rel = path.posix.join(p.root, LAYER_MARKER);
-    return existsSync(path.join(ws, rel)) ? [{ project: p, marker: readLayerMarker(ws, rel) }] : [];
+    const marker = existsSync(path.join(ws, rel)) ? unlessInvalid(() => readLayerMarker(ws, rel)) : undefined;
+    return marker ? [{ project: p, marker }] : [];
   });
   const out: RawProjectGraphDependency[] = [];
   const defaultArchitecture = typeof defaults.architecture === 'string' ? defaults.architecture : 'x86_64';
   for (const p of projects) {
     const rel = path.posix.join(p.root, FUNCTION_MARKER);
     if (!existsSync(path.join(ws, rel))) continue;
-    const fn = readFunctionMarker(ws, rel);
-    const family = familyOf(fn, path.join(ws, p.root), rel);
+    const fn = unlessInvalid(() => readFunctionMarker(ws, rel));
+    const family = fn && unlessInvalid(() => familyOf(fn, path.join(ws, p.root), rel));
+    // An invalid marker is no reason to fail the graph: its project's targets say what to fix.
+    if (!fn || !family) continue;
     // Layers named in lambda.json (runtime layers too) are dependencies whatever their kind.
     for (const named of fn.layers ?? []) {
       const target = projects.find((q) => q.name === named);

@@ -115,6 +115,11 @@ describe('functionNode', () => {
     const run = (...args: string[]) => combineOptionsForExecutor(createOverrides(args), '', invoke, schema, 'fn', '');
     expect(run('--timeout=10')).toEqual({ timeout: 10, memorySize: 256, environment: { STAGE: 'dev', FOO: 'bar' }, outputPath: 'dist/{projectRoot}' });
     expect(run('--memorySize=1024', '--environment.FOO=cli')).toEqual({ timeout: 2, memorySize: 1024, environment: { FOO: 'cli' }, outputPath: 'dist/{projectRoot}' });
+    // The stages too (merged with the defaults' ones), for --stage: invoke reads the settings above from the one it names.
+    const staged = functionNode('fn/lambda.json', normalizePluginOptions({ defaults: { deploy: { stages: { prod: { memorySize: 1024 } } } } }), ws).projects!.fn.targets!.invoke;
+    expect(staged.options.stages).toEqual({ prod: { memorySize: 1024 } });
+    expect(schemaProblems(executorSchema('invoke'), staged.options)).toEqual([]);
+    expect(combineOptionsForExecutor(createOverrides(['--stage=prod']), '', staged, schema, 'fn', '')).toMatchObject({ stage: 'prod', stages: { prod: { memorySize: 1024 } } });
   });
 
   it('reads project.json and lambda.json as Nx reads JSON (comments, trailing commas), and names the file that is broken', async () => {
@@ -139,7 +144,7 @@ describe('functionNode', () => {
     });
     const fn = functionNode('fn/lambda.json', normalizePluginOptions({}), ws).projects!.fn.targets!.package;
     expect(fn.parallelism).toBe(false);
-    expect(fn.metadata!.description).toContain('fix fn/lambda.json or fn/project.json: "format" is "umd"; use one of esm, cjs');
+    expect(fn.metadata!.description).toContain('fix fn/lambda.json or fn/project.json: "format" is "umd"; use one of auto, esm, cjs');
     // A project.json target with another executor replaces the inferred one: its options are not ours to check.
     expect(functionNode('own/lambda.json', normalizePluginOptions({}), ws).projects!.own.targets!.package.parallelism).toBeUndefined();
   });
@@ -158,17 +163,49 @@ describe('functionNode', () => {
     expect(() => functionNode('d/lambda.json', opts, ws)).toThrow(/d\/lambda.json is not valid JSON/);
   });
 
-  it('createNodes reports every bad marker together to Nx and still makes projects of the good ones', async () => {
+  it('createNodes makes a project of each function or layer whose marker is invalid, every target of it failing with what to fix', async () => {
     const ws = await tempDir('nodes', {
       'good/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'src/handler.handler' }),
       'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),
+      'named/lambda.json': '{ "runtime": ',
+      'named/project.json': JSON.stringify({ name: 'orders-api' }),
+      'staged/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', deploy: 'fn-prod' }),
+      'layers/go/lambda-layer.json': JSON.stringify({ family: 'go', runtime: 'provided.al2023' }),
     });
     const context = { workspaceRoot: ws, nxJsonConfiguration: {} } as CreateNodesContext;
-    const err = await Promise.resolve(createNodes[1](['good/lambda.json', 'bad/lambda.json'], {}, context)).catch((e: unknown) => e);
+    const files = ['good/lambda.json', 'bad/lambda.json', 'named/lambda.json', 'staged/lambda.json', 'layers/go/lambda-layer.json'];
+    const results = Object.fromEntries(await createNodes[1](files, { invokeTargetName: 'run-local' }, context));
+    expect(results['good/lambda.json'].projects!.good.targets!.package.executor).toBe('@nx-lambda/plugin:node');
+    const bad = results['bad/lambda.json'].projects!.bad;
+    expect(bad).toMatchObject({ root: 'bad', name: 'bad', projectType: 'application', tags: ['lambda', 'lambda:invalid'] });
+    expect(Object.keys(bad.targets!)).toEqual(['package', 'deploy', 'run-local']);
+    for (const target of Object.values(bad.targets!)) {
+      expect(target).toMatchObject({ executor: '@nx-lambda/plugin:invalid-config', cache: false });
+      expect(target.options.message).toMatch(/^nx-lambda: bad\/lambda.json has no "handler".\nAdd it, e.g. \{ "runtime": "nodejs22.x", "handler": "src\/handler.handler" \}/);
+      expect(target.metadata!.description).toBe(target.options.message);
+    }
+    expect(results['named/lambda.json'].projects!.named.name).toBe('orders-api');
+    expect(results['named/lambda.json'].projects!.named.targets!.package.options.message).toMatch(/named\/lambda.json is not valid JSON/);
+    expect(results['staged/lambda.json'].projects!.staged.targets!.deploy.options.message).toMatch(/staged\/lambda.json has a "deploy" that is not an object/);
+    const layer = results['layers/go/lambda-layer.json'].projects!['layers/go'];
+    expect(layer).toMatchObject({ name: 'go', projectType: 'library', tags: ['lambda-layer', 'lambda-layer:invalid'] });
+    expect(Object.keys(layer.targets!)).toEqual(['layer']);
+    expect(layer.targets!.layer.options.message).toMatch(/go compiles its dependencies into each function/);
+  });
+
+  it('createNodes still reports to Nx what is no marker\'s fault (a project.json that is not JSON), and makes projects of the others', async () => {
+    const ws = await tempDir('nodes', {
+      'good/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'src/handler.handler' }),
+      'bad/lambda.json': JSON.stringify({ runtime: 'nodejs22.x' }),
+      'broken/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'src/handler.handler' }),
+      'broken/project.json': '{ "name": ,}',
+    });
+    const context = { workspaceRoot: ws, nxJsonConfiguration: {} } as CreateNodesContext;
+    const err = await Promise.resolve(createNodes[1](['good/lambda.json', 'bad/lambda.json', 'broken/lambda.json'], {}, context)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AggregateCreateNodesError);
     const aggregate = err as AggregateCreateNodesError;
-    expect(aggregate.errors.map(([file, e]) => [file, /has no "handler"/.test(String(e))])).toEqual([['bad/lambda.json', true]]);
-    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['good/lambda.json']);
+    expect(aggregate.errors.map(([file, e]) => [file, /broken\/project.json is not valid JSON/.test(String(e))])).toEqual([['broken/lambda.json', true]]);
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['good/lambda.json', 'bad/lambda.json']);
   });
 
   it('gives a layer target the limits lambda-layer.json sets, and refuses a key a layer project does not take', async () => {

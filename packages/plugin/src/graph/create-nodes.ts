@@ -4,7 +4,9 @@ import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfigur
 import { LAYER_INPUTS, LAYER_MARKER, LAYER_TARGET_OPTION_KEYS, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
-import { isRecord, mergedDeploy } from './deploy-settings';
+import { isRecord, LOCAL_RUN_SETTINGS, mergedDeploy } from './deploy-settings';
+import { localPathInputs } from './local-inputs';
+import { invalidMarkerNode, InvalidMarkerError } from './invalid-marker';
 import { parseJsonText } from './json';
 import { executorSchema, schemaProblems } from './schema-check';
 
@@ -89,7 +91,7 @@ function defaultsFor(family: RuntimeFamily, defaults: Record<string, unknown>): 
 /** The deploy target's options: the merged `deploy` of lambda.json (its `stages` included: the executor picks one by `--stage`). */
 function deployTargetOptions(deploy: unknown, outputPath: string, markerPath: string): Record<string, unknown> {
   if (deploy !== undefined && !isRecord(deploy)) {
-    throw new Error(`nx-lambda: ${markerPath} has a "deploy" that is not an object.\nWrite the deploy target's options there, e.g. { "role": "arn:aws:iam::123456789012:role/fn", "memorySize": 512 }.`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} has a "deploy" that is not an object.\nWrite the deploy target's options there, e.g. { "role": "arn:aws:iam::123456789012:role/fn", "memorySize": 512 }.`);
   }
   return { ...(deploy ?? {}), outputPath };
 }
@@ -111,6 +113,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
       'production',
       '^production',
       ...DEPENDENCY_FILES[family],
+      ...localPathInputs(workspaceRoot, root, family, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
       { runtime: TOOLCHAIN_COMMANDS[family] },
       // Only this function's share of each layer plan: a plan change for others keeps its cache.
       { dependentTasksOutputFiles: `**/functions/${name}.json`, transitive: false },
@@ -133,9 +136,9 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     metadata: { description: 'Deploy the packaged zip to AWS Lambda (only what changed)' },
   };
   // A local run gets the deployed settings that shape it, as `sam local invoke` gets the template's;
-  // Nx puts project.json's and the command line's options over these.
+  // Nx puts project.json's and the command line's options over these, and `--stage` one of the stages.
   const deployed = isRecord(marker.deploy) ? marker.deploy : {};
-  const invokeSettings = (['timeout', 'memorySize', 'environment'] as const).filter((k) => deployed[k] !== undefined);
+  const invokeSettings = [...LOCAL_RUN_SETTINGS, 'stages'].filter((k) => deployed[k] !== undefined);
   const invoke: TargetConfiguration = {
     executor: '@nx-lambda/plugin:invoke',
     cache: false,
@@ -187,15 +190,17 @@ export const createNodes: CreateNodes<NxLambdaPluginOptions> = [
 
 /**
  * What @nx/devkit's createNodesFromFiles does, without loading @nx/devkit on every graph
- * computation: one result per marker, and the markers that failed reported together (Nx's
- * AggregateCreateNodesError, loaded only then) while the others still become projects.
+ * computation: one result per marker. A marker its owner must fix still makes a project (whose
+ * targets fail saying what to fix); the markers that failed otherwise (a bug, a project.json that
+ * is not JSON, which fails Nx anyway) are reported together (Nx's AggregateCreateNodesError,
+ * loaded only then) while the others still become projects.
  */
 async function nodesFromMarkers(files: readonly string[], options: NormalizedPluginOptions, context: CreateNodesContext): Promise<[string, CreateNodesResult][]> {
   const results: [string, CreateNodesResult][] = [];
   const errors: [string, Error][] = [];
   for (const file of files) {
     try {
-      results.push([file, path.posix.basename(file) === LAYER_MARKER ? layerNode(file, options, context.workspaceRoot) : functionNode(file, options, context.workspaceRoot)]);
+      results.push([file, markerNode(file, options, context.workspaceRoot)]);
     } catch (err) {
       errors.push([file, err as Error]);
     }
@@ -205,6 +210,24 @@ async function nodesFromMarkers(files: readonly string[], options: NormalizedPlu
     throw new AggregateCreateNodesError(errors, results);
   }
   return results;
+}
+
+/**
+ * The project one marker makes. An invalid marker fails its own project's targets, never the
+ * graph: one broken lambda.json must not stop `nx show projects`, `nx affected` or the other
+ * functions' packages for everyone in the workspace.
+ */
+function markerNode(file: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
+  const layer = path.posix.basename(file) === LAYER_MARKER;
+  try {
+    return layer ? layerNode(file, options, workspaceRoot) : functionNode(file, options, workspaceRoot);
+  } catch (err) {
+    if (!(err instanceof InvalidMarkerError)) throw err;
+    const root = path.posix.dirname(file);
+    const name = projectNameAt(workspaceRoot, root, readProjectFile(workspaceRoot, root, 'project.json'));
+    const targetNames = layer ? [options.layerTargetName] : [options.packageTargetName, options.deployTargetName, options.invokeTargetName];
+    return invalidMarkerNode(file, { name, kind: layer ? 'layer' : 'function', targetNames }, err.message);
+  }
 }
 
 /** Nx 22 reads `createNodesV2`; Nx 23+ prefers `createNodes`. Same tuple under both names. */

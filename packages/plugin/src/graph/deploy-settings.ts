@@ -3,11 +3,17 @@
  * by key, and the maps (`environment`, `tags`) variable by variable, so a workspace-wide
  * `{ "environment": { "STAGE": "dev" } }` and a function's own variables add up. Used for the
  * plugin defaults' `deploy` under lambda.json's (the graph) and for a stage over the rest (the
- * deploy executor). Pure and light: the graph loads it on every Nx command.
+ * deploy and invoke executors). Pure and light: the graph loads it on every Nx command.
  */
 
 /** Deploy options that are maps: merged variable by variable, not replaced. */
 const MERGED_MAPS = ['environment', 'tags'] as const;
+
+/**
+ * The deploy settings that shape a local run, as `sam local invoke` takes the template's: the
+ * invoke target gets them from `deploy` (createNodes) and from the stage `--stage` names.
+ */
+export const LOCAL_RUN_SETTINGS = ['timeout', 'memorySize', 'environment'] as const;
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { InvalidMarkerError } from './invalid-marker';
 import { parseJsonText } from './json';
 import type { RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 
@@ -32,17 +33,17 @@ export function readLayerMarker(workspaceRoot: string, markerPath: string): Laye
   try {
     m = parseJsonText(readFileSync(path.join(workspaceRoot, markerPath), 'utf8')) as LayerMarker;
   } catch (err) {
-    throw new Error(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it needs "family" and "runtime".`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it needs "family" and "runtime".`);
   }
   if (!m || typeof m !== 'object' || typeof m.family !== 'string' || typeof m.runtime !== 'string') {
-    throw new Error(`nx-lambda: ${markerPath} needs "family" and "runtime", e.g. { "family": "node", "runtime": "nodejs22.x" }.`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} needs "family" and "runtime", e.g. { "family": "node", "runtime": "nodejs22.x" }.`);
   }
   const unknown = Object.keys(m).filter((k) => !LAYER_MARKER_KEYS.has(k));
   if (unknown.length) {
-    throw new Error(`nx-lambda: ${markerPath} has ${unknown.map((k) => `"${k}"`).join(', ')}, which a layer project does not take.\nUse only ${[...LAYER_MARKER_KEYS].filter((k) => k !== '$schema').join(', ')} (check the spelling).`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} has ${unknown.map((k) => `"${k}"`).join(', ')}, which a layer project does not take.\nUse only ${[...LAYER_MARKER_KEYS].filter((k) => k !== '$schema').join(', ')} (check the spelling).`);
   }
   if (!LAYERED_FAMILIES.includes(m.family)) {
-    throw new Error(`nx-lambda: ${markerPath} asks for a ${m.family} layer, but ${m.family} compiles its dependencies into each function.\nUse a layer only for ${LAYERED_FAMILIES.join(', ')}, or remove ${markerPath}.`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} asks for a ${m.family} layer, but ${m.family} compiles its dependencies into each function.\nUse a layer only for ${LAYERED_FAMILIES.join(', ')}, or remove ${markerPath}.`);
   }
   return m;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 // The one module of core the graph needs: constants only, so computing the graph does not load the engine.
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import { InvalidMarkerError } from './invalid-marker';
 import { parseJsonText } from './json';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
@@ -28,19 +29,19 @@ export function readFunctionMarker(workspaceRoot: string, markerPath: string): F
   try {
     parsed = parseJsonText(readFileSync(abs, 'utf8'));
   } catch (err) {
-    throw new Error(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it must be an object with at least "runtime" and "handler".`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it must be an object with at least "runtime" and "handler".`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`nx-lambda: ${markerPath} must be a JSON object with at least "runtime" and "handler".`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} must be a JSON object with at least "runtime" and "handler".`);
   }
   const m = parsed as FunctionMarker;
   for (const key of ['runtime', 'handler'] as const) {
     if (typeof m[key] !== 'string' || !m[key]) {
-      throw new Error(`nx-lambda: ${markerPath} has no "${key}".\nAdd it, e.g. { "runtime": "nodejs22.x", "handler": "src/handler.handler" }.`);
+      throw new InvalidMarkerError(`nx-lambda: ${markerPath} has no "${key}".\nAdd it, e.g. { "runtime": "nodejs22.x", "handler": "src/handler.handler" }.`);
     }
   }
   if (m.family !== undefined && !RUNTIME_FAMILIES.includes(m.family)) {
-    throw new Error(`nx-lambda: ${markerPath} names family "${m.family}".\nUse one of: ${RUNTIME_FAMILIES.join(', ')}.`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} names family "${m.family}".\nUse one of: ${RUNTIME_FAMILIES.join(', ')}.`);
   }
   return m;
 }
@@ -70,9 +71,9 @@ export function familyOf(marker: FunctionMarker, projectDir: string, markerPath:
     if (files.includes('go.mod') || files.some((f) => f.endsWith('.go'))) return 'go';
     if (files.some((f) => f.endsWith('.csproj'))) return 'dotnet';
     if (files.some((f) => f.endsWith('.ps1'))) return 'powershell';
-    throw new Error(`nx-lambda: ${markerPath} uses the custom runtime "${r}" but the folder has no go.mod, *.csproj or *.ps1.\nAdd "family": "go" | "dotnet" | "powershell" to ${markerPath}.`);
+    throw new InvalidMarkerError(`nx-lambda: ${markerPath} uses the custom runtime "${r}" but the folder has no go.mod, *.csproj or *.ps1.\nAdd "family": "go" | "dotnet" | "powershell" to ${markerPath}.`);
   }
-  throw new Error(`nx-lambda: ${markerPath} names runtime "${r}", which no nx-lambda executor builds.\nUse a Lambda runtime identifier such as nodejs22.x, python3.12, ruby3.3, java21, dotnet8 or provided.al2023.`);
+  throw new InvalidMarkerError(`nx-lambda: ${markerPath} names runtime "${r}", which no nx-lambda executor builds.\nUse a Lambda runtime identifier such as nodejs22.x, python3.12, ruby3.3, java21, dotnet8 or provided.al2023.`);
 }
 
 /** Lockfiles and manifests that change what a package contains, per family (Nx inputs). */

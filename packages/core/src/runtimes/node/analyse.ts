@@ -7,11 +7,12 @@ import { bundle, BundleJob, BundleOutcome } from './esbuild';
 import { findInLock, LOCKFILE, lockClosure, LockedPackage, matchesPlatform, platformKey, readWorkspaceLock, WorkspaceLock } from './lockfile';
 import { BundledPackage, bundledPackages, nativeAddonMarker, readPackageJson } from './metafile';
 import { npmPlatform } from './npm';
-import { NodeBuildOptions, nodeOptionsOf } from './options';
+import { withResolvedFormat } from './format';
+import { nodeOptionsOf, ResolvedNodeOptions } from './options';
 
 /** Everything one function's bundle needs, found without running user code or npm. */
 export interface NodeAnalysis {
-  options: NodeBuildOptions;
+  options: ResolvedNodeOptions;
   entry: EntryPoint;
   /** esbuild `external` patterns actually used. */
   externals: string[];
@@ -90,8 +91,9 @@ async function owningPackage(file: string, workspaceRoot: string): Promise<strin
 
 /** What esbuild is asked to bundle for a function: `prepareBatch` and analyse must agree on it. */
 export async function bundleJobOf(request: FunctionBuildRequest, fromLayers: readonly string[]): Promise<BundleJob> {
-  const options = nodeOptionsOf(request);
+  const requested = nodeOptionsOf(request);
   const entry = await findEntry(request);
+  const options = await withResolvedFormat(request, entry, requested);
   const externals = [
     ...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']),
     ...options.external,

@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { LambdaPackageError } from '../../errors';
 import type { FunctionBuildRequest } from '../types';
 import type { EntryPoint } from './entry';
-import { bundleFileName, esbuildTarget, NodeBuildOptions } from './options';
+import { bundleFileName, esbuildTarget, NodeBuildOptions, ResolvedNodeOptions } from './options';
 
 /**
  * ESM bundles of CommonJS packages call `require` (for builtins and externals); ESM has none,
@@ -107,7 +107,8 @@ function formatMessage(m: esbuild.Message): string {
 export interface BundleJob {
   request: FunctionBuildRequest;
   entry: EntryPoint;
-  options: NodeBuildOptions;
+  /** Format settled (`withResolvedFormat`): jobs, their shared runs and `jobKey` see esm or cjs, never auto. */
+  options: ResolvedNodeOptions;
   externals: readonly string[];
   fromLayers: readonly string[];
 }
@@ -152,7 +153,7 @@ const withRecorder = (options: SharedOptions, found: NativeImport[]): SharedOpti
 const outdirOf = (job: BundleJob) => path.posix.join(job.request.projectRoot, VIRTUAL_OUTDIR);
 
 /** Bundles the entry in memory with esbuild's JS API; esbuild's own errors become LambdaPackageErrors. */
-export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: NodeBuildOptions, externals: readonly string[], fromLayers: readonly string[] = []): Promise<BundleOutcome> {
+export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, options: ResolvedNodeOptions, externals: readonly string[], fromLayers: readonly string[] = []): Promise<BundleOutcome> {
   const job: BundleJob = { request, entry, options, externals, fromLayers };
   const prepared = takePrebundled(job);
   if (prepared) return prepared;

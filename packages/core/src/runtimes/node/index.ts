@@ -7,7 +7,7 @@ import { dependencyKey } from '../types';
 import { analyse, bundleJobOf, NodeAnalysis } from './analyse';
 import { prebundle, stopBundler } from './esbuild';
 import { LOCKFILE, lockClosure, packageNameOfKey, readWorkspaceLock, WorkspaceLock } from './lockfile';
-import { annotatedCommonJsExports, externalImports, readPackageJson } from './metafile';
+import { annotatedCommonJsExports, externalImports, readPackageJson, sourcesOutside } from './metafile';
 import { installLocked, InstalledPackage, npmPlatform, npmVersion, packageBytes } from './npm';
 import { bundleFileName, NODE_RUNTIMES } from './options';
 
@@ -55,6 +55,7 @@ export const NodeStrategy: RuntimeStrategy = {
       dependencies: [...bundledRecords(analysis), ...installedRecords(installed, analysis), ...providedRecords(plan)],
       toolchain: { esbuild: esbuildVersion, node: process.version, ...(installed.length ? { npm: await npmVersion(ctx) } : {}) },
       notes: buildNotes(analysis, installed),
+      sourcesOutsideProject: sourcesOutside(analysis.outcome.metafile, request.projectRoot),
     };
   },
 
@@ -160,6 +161,7 @@ function buildNotes(a: NodeAnalysis, installed: readonly InstalledPackage[]): Re
     entry: a.entry.file,
     bundle: file,
     format: a.options.format,
+    formatReason: a.options.formatReason,
     externals: a.externals,
     externalImports: externalImports(a.outcome.metafile),
     nodeModules: installed.map((p) => `${p.name}@${p.version}`),
@@ -190,13 +192,13 @@ async function checkBundleExports(ctx: BuildContext, a: NodeAnalysis, tree: Fina
   if (a.options.format === 'esm' && entryIsCommonJs) {
     return {
       ok: false, problem: `cannot be served: ${a.entry.file} is CommonJS, so the ESM bundle only exports "default"`,
-      details: [`exports found: ${(exported ?? []).join(', ') || '(none)'}`],
+      details: [`exports found: ${(exported ?? []).join(', ') || '(none)'}`, `format: ${a.options.format}, ${a.options.formatReason}`],
       hint: `write "export const ${a.entry.exportName} = ..." in ${a.entry.file}, or set "format": "cjs"`,
     };
   }
   return {
     ok: false, problem: `is not exported: ${a.entry.file} has no export named "${a.entry.exportName}"`,
-    details: [`exports found: ${(exported ?? []).join(', ') || '(none)'}`],
+    details: [`exports found: ${(exported ?? []).join(', ') || '(none)'}`, `format: ${a.options.format}, ${a.options.formatReason}`],
     hint: `export a function named ${a.entry.exportName} from ${a.entry.file}, or change the part after the dot in "handler"`,
   };
 }

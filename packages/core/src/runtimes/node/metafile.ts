@@ -44,6 +44,18 @@ export async function bundledPackages(workspaceRoot: string, metafile: Metafile,
   return out;
 }
 
+/**
+ * Workspace files the bundle read from outside `projectRoot`: esbuild's input paths (relative to
+ * the workspace root, its working dir), not in node_modules, not in a virtual namespace
+ * (`(disabled):`), not outside the workspace.
+ */
+export function sourcesOutside(metafile: Metafile, projectRoot: string): string[] {
+  const root = projectRoot === '.' ? '' : projectRoot.replace(/\/+$/, '');
+  return Object.keys(metafile.inputs).map((input) => input.replace(/\\/g, '/')).filter((input) =>
+    root !== '' && !input.startsWith(`${root}/`) && !/^\([a-z-]+\):/.test(input) && !input.startsWith('../') && !path.posix.isAbsolute(input) &&
+    !input.split('/').includes('node_modules')).sort();
+}
+
 export async function readPackageJson(dir: string): Promise<{ name?: string; version?: string; gypfile?: boolean } | undefined> {
   const text = await fsp.readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : JSON.parse(text);

@@ -47,8 +47,8 @@ describe('node: bad input fails with a clear error and no zip', () => {
     await expectFailure(request('with-deps', { handler: 'src/handler.nothere' }), 'node:handler', /no export named "nothere"/, /exports found: handler/);
   });
 
-  it('CommonJS source bundled as ESM', async () => {
-    await expectFailure(request('cjs'), 'node:handler', /CommonJS/, /"format": "cjs"/);
+  it('CommonJS source bundled as ESM because "format": "esm" says so', async () => {
+    await expectFailure(request('cjs', { options: { format: 'esm' } }), 'node:handler', /apps\/cjs\/src\/handler\.js is CommonJS/, /"format": "cjs"/);
   });
 
   it('unresolvable import', async () => {

@@ -4,12 +4,14 @@ import type { FunctionBuildRequest } from '../types';
 export const NODE_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
 
 export type NodeOutputFormat = 'esm' | 'cjs';
+/** The `format` option: an output format, or `auto` (the default) to pick it from the entry (`format.ts`). */
+export type NodeFormatOption = NodeOutputFormat | 'auto';
 export type NodeSourcemap = boolean | 'external';
 
 /** The node runtime's own options, as the executor normalised them (request.options). */
 export interface NodeBuildOptions {
-  /** `esm` writes `index.mjs` (default), `cjs` writes `index.js`. */
-  format: NodeOutputFormat;
+  /** `esm` writes `index.mjs`, `cjs` writes `index.js`; `auto` (default) picks one from the entry. */
+  format: NodeFormatOption;
   minify: boolean;
   /** true: `.map` in the zip; 'external': `.map` beside function.zip only; false: none. */
   sourcemap: NodeSourcemap;
@@ -23,8 +25,15 @@ export interface NodeBuildOptions {
   tsConfig?: string;
 }
 
+/** The options of one function with its format settled: what esbuild is given and the manifest records. */
+export interface ResolvedNodeOptions extends Omit<NodeBuildOptions, 'format'> {
+  format: NodeOutputFormat;
+  /** Why this format: the option, or what `auto` read from the entry. */
+  formatReason: string;
+}
+
 export const DEFAULT_NODE_OPTIONS: NodeBuildOptions = {
-  format: 'esm', minify: false, sourcemap: false, external: [], bundleAwsSdk: false, nodeModules: [],
+  format: 'auto', minify: false, sourcemap: false, external: [], bundleAwsSdk: false, nodeModules: [],
 };
 
 /** esbuild target of a Lambda runtime: `nodejs22.x` -> `node22`. */
@@ -41,8 +50,9 @@ export function esbuildTarget(runtime: string): string {
 export function nodeOptionsOf(request: FunctionBuildRequest): NodeBuildOptions {
   const o = request.options as Partial<NodeBuildOptions>;
   const format = o.format ?? DEFAULT_NODE_OPTIONS.format;
-  if (format !== 'esm' && format !== 'cjs') {
-    throw new LambdaPackageError('node:options', `${request.projectName}: format "${String(format)}" is not supported`, [], 'set "format" to "esm" or "cjs"');
+  if (format !== 'auto' && format !== 'esm' && format !== 'cjs') {
+    throw new LambdaPackageError('node:options', `${request.projectName}: format "${String(format)}" is not supported`, [],
+      `set "format" in ${request.projectRoot}/lambda.json (or the package target's options) to "esm" or "cjs", or remove it to pick the format from the entry`);
   }
   const sourcemap = o.sourcemap ?? DEFAULT_NODE_OPTIONS.sourcemap;
   if (sourcemap !== true && sourcemap !== false && sourcemap !== 'external') {

@@ -25,6 +25,7 @@ describe('node: one esbuild run for a batch of functions (prebundle)', () => {
     ws = await freshWorkspace('prebundle', ['with-deps', 'cjs', 'aws-sdk', 'native-unlisted', 'broken-deps']);
     // A second function with the same packages, so the shared run has something to share.
     await fsp.cp(path.join(ws, 'apps/with-deps'), path.join(ws, 'apps/with-deps-2'), { recursive: true });
+    await fsp.cp(path.join(ws, 'apps/cjs'), path.join(ws, 'apps/cjs-2'), { recursive: true });
   });
 
   it('gives every function exactly the files, metafile, warnings and native imports of its own build', async () => {
@@ -45,6 +46,15 @@ describe('node: one esbuild run for a batch of functions (prebundle)', () => {
       if (native) expect(native.nativeImports.map((n) => n.path)).toEqual([expect.stringMatching(/addon\.node$/)]);
       for (const [i, job] of jobs.entries()) if (job.request.projectName !== 'native-unlisted') expect(shared[i].nativeImports).toEqual([]);
     }
+  });
+
+  it('groups functions by the format their entries resolve to: CommonJS entries without "format" share a cjs run', async () => {
+    const jobs = await Promise.all([request('with-deps'), request('cjs'), request('with-deps-2'), request('cjs-2')].map((r) => bundleJobOf(r, [])));
+    expect(jobs.map((j) => j.options.format)).toEqual(['esm', 'cjs', 'esm', 'cjs']);
+    expect(await prebundle(jobs)).toBe(4);
+    const shared = await Promise.all(jobs.map(bundleOf));
+    expect(shared.map((o) => o.files.map((f) => f.name))).toEqual([['index.mjs'], ['index.js'], ['index.mjs'], ['index.js']]);
+    for (const [i, job] of jobs.entries()) expect(comparable(shared[i]), job.request.projectName).toEqual(comparable(await bundleOf(job)));
   });
 
   it('a batch holding a function that does not bundle leaves it to build alone and report its own error', async () => {

@@ -78,6 +78,17 @@ exports.slow = async () => {
     expect(printed).toContain('"errorMessage": "Task timed out after 1.00 seconds"');
   });
 
+  it('runs with the settings of the stage --stage names (lambda.json\'s deploy.stages), and runs nothing for a stage the function does not define', async () => {
+    const options = { environment: { GREETING: 'hi' }, stages: { prod: { functionName: 'hello-prod', environment: { GREETING: 'hello from prod' } } } };
+    const prod = await captured('log', () => invokeExecutor({ ...options, stage: 'prod' }, context));
+    expect(prod.out.success).toBe(true);
+    expect(prod.printed).toContain('"greeting":"hello from prod"');
+    const typo = await captured('error', () => invokeExecutor({ ...options, stage: 'prd' }, context));
+    expect(typo.out.success).toBe(false);
+    expect(typo.printed).toContain('hello:invoke - no stage "prd": this function\'s stages are prod');
+    expect(typo.printed).not.toContain('START RequestId');
+  });
+
   it('reads no settings from lambda.json\'s top level: without options the function gets Lambda\'s defaults', async () => {
     const { out, printed } = await captured('log', () => invokeExecutor({}, { ...context, projectName: 'slow' }));
     expect(out.success).toBe(true);

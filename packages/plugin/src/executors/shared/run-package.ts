@@ -4,6 +4,7 @@ import { loadLayerAssignments } from './layer-assignments';
 import { checkOptionsAgainstSchema, CommonPackageOptions, normalizePackageOptions, projectLocation, ProjectLocation, shownPath } from './package-options';
 import { failOnKnownError } from './known-failure';
 import { contextForTask, runBatch, TaskOutput } from './batch';
+import { trackedRoots, untrackedSourcesWarning } from './untracked-sources';
 
 export interface PackageExecutorSpec<O extends CommonPackageOptions> {
   family: RuntimeFamily;
@@ -20,11 +21,14 @@ async function requestFor<O extends CommonPackageOptions>(spec: PackageExecutorS
 }
 
 /** Packages one function; every line for people goes through `out`. */
-async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, request: FunctionBuildRequest, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
+async function packageOne<O extends CommonPackageOptions>(spec: PackageExecutorSpec<O>, request: FunctionBuildRequest, context: ExecutorContext, out: TaskOutput): Promise<{ success: true; zipPath: string }> {
   const result = await packageFunction(strategyFor(spec.family), request, { log: out.log });
   const m = result.manifest;
   out.log(`${m.name}: ${shownPath(request.workspaceRoot, result.zipPath)}\n  ${m.runtime} ${m.architecture}, ${formatBytes(m.zippedSize)} zipped, ${formatBytes(m.unzippedSize)} unzipped, ${m.fileCount} files\n  CodeSha256 ${m.codeSha256}`);
   for (const w of m.warnings) out.warn(`  warning: ${w}`);
+  const roots = result.sourcesOutsideProject.length ? trackedRoots(context, request.projectName) : undefined;
+  const untracked = roots && untrackedSourcesWarning({ project: request.projectName, target: context.targetName ?? 'package' }, result.sourcesOutsideProject, roots);
+  if (untracked) out.warn(`  warning: ${untracked}`);
   return { success: true, zipPath: result.zipPath };
 }
 
@@ -34,7 +38,7 @@ export async function runPackageExecutor<O extends CommonPackageOptions>(
   options: O,
   context: ExecutorContext,
 ): Promise<{ success: boolean; zipPath?: string }> {
-  return failOnKnownError(async () => packageOne(spec, await requestFor(spec, options, context), { log: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) }));
+  return failOnKnownError(async () => packageOne(spec, await requestFor(spec, options, context), context, { log: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) }));
 }
 
 /**
@@ -56,7 +60,7 @@ export function packageBatchExecutor<O extends CommonPackageOptions>(spec: Packa
         await strategy.prepareBatch(ready.flatMap((t) => prepared.get(t.id) ?? [])); // in task order, not in the order reads ended
       }
       yield* runBatch(taskGraph, context, async (task, taskContext, out) => {
-        const result = await failOnKnownError(async () => packageOne(spec, prepared.get(task.id) ?? (await requestFor(spec, inputs[task.id], taskContext)), out), out.error);
+        const result = await failOnKnownError(async () => packageOne(spec, prepared.get(task.id) ?? (await requestFor(spec, inputs[task.id], taskContext)), taskContext, out), out.error);
         return result.success;
       });
     } finally {

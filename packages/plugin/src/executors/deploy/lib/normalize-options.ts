@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { copyFunctionSettings, functionSettingsProblems, LambdaPackageError } from '@nx-lambda/core';
 import type { DeployFunctionSpec, DeployOptions, LoggingSettings, TracingMode, VpcSettings } from '@nx-lambda/core';
-import { isRecord, overlaySettings } from '../../../graph/deploy-settings';
-import { executorSchema, schemaProblems } from '../../../graph/schema-check';
+import { withStage } from '../../shared/stage';
 
 /** Options of `@nx-lambda/plugin:deploy` (schema.json; a spec keeps the two in step). */
 export interface DeployExecutorOptions {
@@ -56,32 +55,13 @@ export interface NormalizedDeployOptions {
 }
 
 /**
- * The options with the settings of the stage `--stage` names over them (environment and tags add
- * up). A stage the function does not define is refused, never deployed as the options without it:
- * `nx affected -t deploy --stage=prd` must not update the functions it was not meant for.
- */
-function withStage(input: DeployExecutorOptions, where: string, projectRoot: string): DeployExecutorOptions {
-  const { stage, stages, ...base } = input;
-  if (stage === undefined) return base;
-  const chosen = stages?.[stage];
-  if (!isRecord(chosen)) {
-    const known = Object.keys(stages ?? {});
-    throw new LambdaPackageError(where, `no stage "${stage}": ${known.length ? `this function's stages are ${known.join(', ')}` : 'this function defines no stages'}.\nCheck the name, or add "stages": { "${stage}": { ... } } to "deploy" in ${projectRoot}/lambda.json (or to the plugin's defaults.deploy in nx.json).`);
-  }
-  const merged = overlaySettings(base, chosen) as DeployExecutorOptions;
-  const problems = ['stage', 'stages'].filter((k) => k in chosen).map((k) => `"${k}" cannot be set inside a stage`).concat(schemaProblems(executorSchema('deploy'), merged));
-  if (problems.length) throw new LambdaPackageError(where, `stage "${stage}": ${problems.join('; ')}.\nFix deploy.stages.${stage} in ${projectRoot}/lambda.json (or the plugin's defaults.deploy in nx.json).`);
-  return merged;
-}
-
-/**
  * The target's options (Nx merged lambda.json's `deploy`, the plugin's defaults, project.json and
  * the command line into them) into a deploy spec. Pure: returns new objects and never mutates its
  * input; misconfiguration throws with what to change.
  */
 export function normalizeDeployOptions(input: DeployExecutorOptions, loc: DeployLocation): NormalizedDeployOptions {
   const where = `${loc.projectName}:deploy`;
-  const o = withStage(input, where, loc.projectRoot);
+  const o: DeployExecutorOptions = withStage(input, { where, projectRoot: loc.projectRoot, executor: 'deploy' });
   if (o.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.functionName)) {
     throw new LambdaPackageError(where, `functionName "${o.functionName}" is not a valid Lambda function name.\nUse 1-64 letters, digits, hyphens or underscores.`);
   }

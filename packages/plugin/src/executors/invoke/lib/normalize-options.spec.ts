@@ -18,6 +18,21 @@ describe('invoke executor options', () => {
     expect(normalizeInvokeOptions({ timeout: 2.5, memorySize: 256, environment: { FOO: 'bar' } }, loc)).toMatchObject({ timeoutMs: 2500, memoryMb: 256, env: { FOO: 'bar' } });
   });
 
+  it('--stage puts that stage\'s timeout, memory and environment over the options, as deploy does, and nothing else of it', () => {
+    const input: InvokeExecutorOptions = {
+      timeout: 3, memorySize: 256, environment: { TABLE: 'orders', STAGE: 'dev' },
+      stages: { prod: { functionName: 'orders-prod', alias: 'live', role: 'arn:aws:iam::1:role/prod', memorySize: 1024, environment: { STAGE: 'prod' } } },
+    };
+    expect(normalizeInvokeOptions({ ...input, stage: 'prod' }, loc)).toMatchObject({ timeoutMs: 3000, memoryMb: 1024, env: { TABLE: 'orders', STAGE: 'prod' } });
+    expect(normalizeInvokeOptions(input, loc)).toMatchObject({ memoryMb: 256, env: { TABLE: 'orders', STAGE: 'dev' } });
+  });
+
+  it('refuses a stage the function does not define, or a stage setting invoke cannot run with, as deploy does', () => {
+    expect(() => normalizeInvokeOptions({ stage: 'prd', stages: { prod: {}, dev: {} } }, loc)).toThrow(/orders:invoke - no stage "prd": this function's stages are prod, dev[\s\S]*"stages": \{ "prd"[\s\S]*apps\/orders\/lambda.json/);
+    expect(() => normalizeInvokeOptions({ stage: 'prod' }, loc)).toThrow(/orders:invoke - no stage "prod": this function defines no stages/);
+    expect(() => normalizeInvokeOptions({ stage: 'prod', stages: { prod: { timeout: 1000 } } }, loc)).toThrow(/orders:invoke - stage "prod": "timeout" is 1000; it must be at most 900[\s\S]*deploy.stages.prod in apps\/orders\/lambda.json/);
+  });
+
   it('resolves the event file from the workspace root and keeps "-" for stdin', () => {
     expect(normalizeInvokeOptions({ event: 'events/order.json' }, loc).eventSource).toBe('/ws/events/order.json');
     expect(normalizeInvokeOptions({ event: '-' }, loc).eventSource).toBe('-');

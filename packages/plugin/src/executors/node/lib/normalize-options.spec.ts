@@ -11,8 +11,8 @@ describe('node executor options', () => {
     expect(Object.keys(schema.properties).sort()).toEqual([...COMMON_OPTION_KEYS, ...NODE_OPTION_KEYS].sort());
   });
 
-  it('fills the defaults: ESM, no minify, no source map, SDK external', () => {
-    expect(normalizeNodeOptions(base, loc)).toEqual({ format: 'esm', minify: false, sourcemap: false, external: [], bundleAwsSdk: false, nodeModules: [] });
+  it('fills the defaults: format from the entry, no minify, no source map, SDK external', () => {
+    expect(normalizeNodeOptions(base, loc)).toEqual({ format: 'auto', minify: false, sourcemap: false, external: [], bundleAwsSdk: false, nodeModules: [] });
   });
 
   it('keeps the schema defaults in step with the normalised defaults', () => {

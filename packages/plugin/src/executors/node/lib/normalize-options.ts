@@ -3,7 +3,7 @@ import type { CommonPackageOptions, ProjectLocation } from '../../shared/package
 
 /** Options of the node executor as schema.json declares them. */
 export interface NodeExecutorOptions extends CommonPackageOptions {
-  format?: 'esm' | 'cjs';
+  format?: 'auto' | 'esm' | 'cjs';
   minify?: boolean;
   sourcemap?: boolean | 'external';
   external?: string[];
@@ -34,7 +34,7 @@ export function normalizeNodeOptions(options: NodeExecutorOptions, loc: ProjectL
     throw new LambdaPackageError(where, `${both.join(', ')} is listed in both "nodeModules" and "external".\nRemove it from one of them: "nodeModules" installs it into the zip, "external" expects the runtime or a layer to provide it.`);
   }
   return {
-    format: options.format ?? 'esm',
+    format: options.format ?? 'auto',
     minify: options.minify ?? false,
     sourcemap: options.sourcemap ?? false,
     external,
