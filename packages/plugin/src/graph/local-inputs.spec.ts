@@ -73,4 +73,15 @@ describe('package inputs for local folders outside the function', () => {
       'apps/web/requirements.txt': '-e ../../shared/pkg\n',
     }, 'apps/web')).toEqual([]);
   });
+
+  it('node: the package.json files above a .js handler, whose "type" decides the format auto picks; none for TypeScript or a set format', async () => {
+    const fn = (extra: Record<string, unknown>, file: string) => ({
+      'apps/web/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'src/handler.handler', ...extra }),
+      [`apps/web/src/${file}`]: 'exports.handler = async () => 1;\n',
+    });
+    expect(await outsideInputs(fn({}, 'handler.js'), 'apps/web')).toEqual(['{workspaceRoot}/apps/package.json', '{workspaceRoot}/package.json']);
+    expect(await outsideInputs(fn({ format: 'auto' }, 'handler.js'), 'apps/web')).toEqual(['{workspaceRoot}/apps/package.json', '{workspaceRoot}/package.json']);
+    expect(await outsideInputs(fn({ format: 'cjs' }, 'handler.js'), 'apps/web')).toEqual([]);
+    expect(await outsideInputs(fn({}, 'handler.ts'), 'apps/web')).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import { NODE_ENTRY_EXTENSIONS, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { csprojReferences, goLocalPaths, goModulePath, goRequires, pythonPyprojectPaths, pythonRequirementPaths, rubyGemfilePaths } from './local-references';
 import { FUNCTION_MARKER } from './marker';
 import { filesIn, readWorkspaceFile } from './workspace-files';
@@ -48,6 +48,8 @@ export function localPathInputs(workspaceRoot: string, projectRoot: string, fami
       reached = new Set([...reachable(workspaceRoot, filesIn(workspaceRoot, projectRoot, '.csproj').map((f) => at(f, csprojReferences)),
         (csproj) => [at(csproj, csprojReferences)])].map((csproj) => path.posix.dirname(csproj)));
       break;
+    case 'node':
+      return packageTypeInputs(workspaceRoot, projectRoot, options);
     default:
       return [];
   }
@@ -103,6 +105,29 @@ function goWorkModules(workspaceRoot: string, moduleDirs: readonly string[]): st
     }
   }
   return taken;
+}
+
+/**
+ * The package.json files above a Node.js function whose "type" decides the format `auto` gives a
+ * `.js` handler (as Node looks it up: the nearest one up to the workspace root). The project's own
+ * package.json is an input already; TypeScript, `.mjs` and `.cjs` handlers and an explicit
+ * "format" do not read them.
+ */
+function packageTypeInputs(workspaceRoot: string, projectRoot: string, options: Readonly<Record<string, unknown>>): string[] {
+  if (options.format !== undefined && options.format !== 'auto') return [];
+  const handler = typeof options.handler === 'string' ? options.handler : '';
+  const slash = handler.lastIndexOf('/');
+  const dot = handler.indexOf('.', slash + 1);
+  if (dot <= slash + 1) return [];
+  const module = path.posix.join(projectRoot, handler.slice(0, dot));
+  const firstFound = NODE_ENTRY_EXTENSIONS.find((ext) => isFile(workspaceRoot, `${module}${ext}`));
+  if (firstFound !== '.js') return [];
+  const inputs: string[] = [];
+  for (let dir = path.posix.dirname(projectRoot); ; dir = path.posix.dirname(dir)) {
+    const top = dir === '.' || dir === '/' || dir === '';
+    inputs.push(`{workspaceRoot}/${top ? '' : `${dir}/`}package.json`);
+    if (top) return inputs;
+  }
 }
 
 function isFile(workspaceRoot: string, rel: string): boolean {

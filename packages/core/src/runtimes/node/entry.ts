@@ -1,10 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import type { FunctionBuildRequest } from '../types';
-
-/** Source extensions tried for the handler's module, in this order. */
-export const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+import { NODE_ENTRY_EXTENSIONS, type FunctionBuildRequest } from '../types';
 
 export interface ParsedHandler {
   /** Module path without extension, relative to the project root: `src/handler`. */
@@ -42,7 +39,7 @@ export async function findEntry(request: FunctionBuildRequest): Promise<EntryPoi
   }
   const projectDir = path.join(request.workspaceRoot, request.projectRoot);
   const tried: string[] = [];
-  for (const ext of ENTRY_EXTENSIONS) {
+  for (const ext of NODE_ENTRY_EXTENSIONS) {
     const rel = path.posix.join(request.projectRoot, `${parsed.module}${ext}`);
     tried.push(rel);
     const st = await fsp.stat(path.join(request.workspaceRoot, rel)).catch(() => undefined);
