@@ -23,6 +23,21 @@ describe('functionNode', () => {
     expect(project.targets!.invoke.dependsOn).toEqual(['package']);
   });
 
+  it('gives package and deploy one direct-upload limit, set at the top of lambda.json or in its deploy (which wins)', async () => {
+    const ws = await tempDir('nodes', {
+      'a/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', directUploadLimitMiB: 20 }),
+      'b/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', deploy: { directUploadLimitMiB: 10 } }),
+      'c/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', directUploadLimitMiB: 20, deploy: { directUploadLimitMiB: 10 } }),
+    });
+    const limits = (fn: string) => {
+      const targets = functionNode(`${fn}/lambda.json`, normalizePluginOptions({}), ws).projects![fn].targets!;
+      return [targets.package.options.directUploadLimitMiB, targets.deploy.options.directUploadLimitMiB];
+    };
+    expect(limits('a')).toEqual([20, 20]);
+    expect(limits('b')).toEqual([10, 10]);
+    expect(limits('c')).toEqual([10, 10]);
+  });
+
   it('tells provided.al2023 functions apart by their files, and lets nx.json rename targets', async () => {
     const ws = await tempDir('nodes', {
       'fns/go-fn/lambda.json': JSON.stringify({ runtime: 'provided.al2023', handler: 'bootstrap' }),

@@ -96,6 +96,15 @@ function deployTargetOptions(deploy: unknown, outputPath: string, markerPath: st
   return { ...(deploy ?? {}), outputPath };
 }
 
+/**
+ * One direct-upload limit for both targets: package warns by it that deploy will go through S3,
+ * deploy decides by it. lambda.json sets it at the top or in "deploy" (which wins when both do).
+ */
+function directUploadLimitOf(marker: FunctionMarker): { directUploadLimitMiB?: unknown } {
+  const limit = (isRecord(marker.deploy) ? marker.deploy.directUploadLimitMiB : undefined) ?? marker.directUploadLimitMiB;
+  return limit === undefined ? {} : { directUploadLimitMiB: limit };
+}
+
 /** Targets of one function project, inferred from its lambda.json. */
 export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
   const root = path.posix.dirname(markerPath);
@@ -106,6 +115,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
   const outputPath = typeof marker.outputPath === 'string' ? marker.outputPath : 'dist/{projectRoot}';
   const projectJson = readProjectFile(workspaceRoot, root, 'project.json');
   const name = projectNameAt(workspaceRoot, root, projectJson);
+  const uploadLimit = directUploadLimitOf(marker);
   const pkg: TargetConfiguration = {
     executor: `@nx-lambda/plugin:${family}`,
     cache: true,
@@ -119,7 +129,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
       { dependentTasksOutputFiles: `**/functions/${name}.json`, transitive: false },
     ],
     outputs: [`{workspaceRoot}/${outputPath}`],
-    options: packageOptionsOf(marker),
+    options: { ...packageOptionsOf(marker), ...uploadLimit },
     // The function builds without what its layers supply, so the layer plans come first. Layer
     // projects in scope, and those lambda.json names, are graph dependencies of the function
     // (createDependencies). Not `{ projects: layers }`: a mistyped name there makes Nx fail the
@@ -132,7 +142,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     executor: '@nx-lambda/plugin:deploy',
     cache: false,
     dependsOn: [options.packageTargetName],
-    options: deployTargetOptions(marker.deploy, outputPath, markerPath),
+    options: { ...uploadLimit, ...deployTargetOptions(marker.deploy, outputPath, markerPath) },
     metadata: { description: 'Deploy the packaged zip to AWS Lambda (only what changed)' },
   };
   // A local run gets the deployed settings that shape it, as `sam local invoke` gets the template's;
