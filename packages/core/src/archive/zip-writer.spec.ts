@@ -198,7 +198,7 @@ describe('writeDeterministicZip: same bytes whatever the machine state', () => {
     }
   });
 
-  it('leaves the previous zip byte-identical when the writer is SIGKILLed mid-write', async () => {
+  it('leaves the previous zip byte-identical when the writer is SIGKILLed mid-write, and the next write removes its temp file', async () => {
     const root = await tempDir('kill');
     // Incompressible content so the child spends a while streaming it.
     const fh = await fsp.open(path.join(root, 'big.bin'), 'w');
@@ -222,6 +222,9 @@ describe('writeDeterministicZip: same bytes whatever the machine state', () => {
     }
     expect(await exited).toBe('SIGKILL');
     expect(await fileSha(target)).toBe(before);
+    // The next write removes the killed writer's temp file: left there, Nx would cache and restore it with the outputs.
+    await writeDeterministicZip(target, [{ name: 'small.txt', type: 'file', data: Buffer.from('hello'), executable: false, size: 5 }]);
+    expect(await fsp.readdir(outDir)).toEqual(['function.zip']);
   });
 
   it('zips a 1 GiB sparse file with bounded memory (child RSS < 256 MiB) and verifies', async () => {

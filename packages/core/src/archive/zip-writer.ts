@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as os from 'node:os';
 import { LambdaPackageError } from '../errors';
+import { removeAbandonedTemps, tempNameFor } from './abandoned-temps';
 import { BatchRunner, deflateBuffer, Deflated, DeflatedBatch, DeflateFile, DeflatePool } from './deflate-pool';
 import {
   centralHeader, CentralRecord, dataDescriptor, endOfCentralDirectory, entryNameProblem, externalAttributes,
@@ -215,7 +216,8 @@ export async function writeDeterministicZip(
   const windowBytes = threads ? (options.windowBytes ?? 16 * 1024 * 1024) : 0;
 
   await fsp.mkdir(path.dirname(target), { recursive: true });
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await removeAbandonedTemps(target);
+  const tmp = tempNameFor(target, 'tmp', randomBytes(4).toString('hex'));
   const handle = await fsp.open(tmp, 'w');
   const sink = new ZipSink(handle);
   const pool = new DeflatePool(threads, level);

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { removeAbandonedTemps, tempNameFor } from '../archive/abandoned-temps';
 import type { Architecture, DependencyRecord, RuntimeFamily } from '../runtimes/types';
 
 /** `manifest.json` beside `function.zip`: the public record of what was built and why. */
@@ -30,7 +32,8 @@ export interface FunctionManifest {
 /** Writes JSON atomically (temp + rename) with sorted dependency order and a trailing newline. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  await removeAbandonedTemps(file);
+  const tmp = tempNameFor(file, 'tmp', randomBytes(4).toString('hex'));
   await fsp.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
   await fsp.rename(tmp, file);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeAbandonedTemps, tempNameFor } from '../archive/abandoned-temps';
 import { collectTree } from '../archive/collect-tree';
 import { ZipReader, verifyZip } from '../archive/zip-reader';
 import { writeDeterministicZip, ZipWriteResult } from '../archive/zip-writer';
@@ -72,7 +73,8 @@ export async function archiveStaged(
   const tree = await atStep(`${where}:stage`, () => collectTree(stagingDir, { exclude: opts.exclude, prefix: opts.prefix }));
   const forced = new Set(opts.executables ?? []);
   const entries = tree.entries.map((e) => (forced.has(e.name) ? { ...e, executable: true } : e));
-  const pending = path.join(path.dirname(target), `.${path.basename(target)}.pending-${randomBytes(4).toString('hex')}`);
+  await removeAbandonedTemps(target);
+  const pending = tempNameFor(target, 'pending', randomBytes(4).toString('hex'));
   try {
     const zip = await atStep(`${where}:archive`, () => writeDeterministicZip(pending, entries, { level: opts.level }));
     await atStep(`${where}:verify`, () => verifyZip(pending));
@@ -118,7 +120,7 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     for (const layer of request.layers) for (const d of layer.provides) provided.set(dependencyKey(d), layer.layer);
     const providedDeps = request.layers.flatMap((l) => l.provides).filter((d) => resolved.some((r) => dependencyKey(r) === dependencyKey(d)));
     const built = await atStep(`${fam}:build`, () => strategy.build(ctx, { provided: providedDeps, providedBy: provided }));
-    await atStep(`${fam}:include`, () => copyIncludes(path.join(request.workspaceRoot, request.projectRoot), request.include, stagingDir));
+    const includedOutside = await atStep(`${fam}:include`, () => copyIncludes(path.join(request.workspaceRoot, request.projectRoot), request.include, stagingDir, request.workspaceRoot));
     await fsp.mkdir(request.outputPath, { recursive: true });
     const target = path.join(request.outputPath, FUNCTION_ZIP);
     let manifest!: FunctionManifest;
@@ -150,6 +152,6 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     });
     const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);
     await writeJsonAtomic(manifestPath, manifest);
-    return { zipPath: zip.path, manifestPath, manifest, sourcesOutsideProject: built.sourcesOutsideProject ?? [] };
+    return { zipPath: zip.path, manifestPath, manifest, sourcesOutsideProject: [...new Set([...(built.sourcesOutsideProject ?? []), ...includedOutside])] };
   });
 }

@@ -1,21 +1,25 @@
-import { existsSync, promises as fsp } from 'node:fs';
+import { Dirent, existsSync, promises as fsp, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../errors';
 import { compileGlobs, PathMatcher } from './globs';
 
-/** Copies files under `from` that match `include` globs into `to` at the same relative path. */
-export async function copyIncludes(from: string, include: readonly string[], to: string): Promise<string[]> {
+/**
+ * Copies files under `from` that match `include` globs into `to` at the same relative path;
+ * returns the files taken from outside `from` through symlinks (see outsideSources).
+ */
+export async function copyIncludes(from: string, include: readonly string[], to: string, workspaceRoot: string): Promise<string[]> {
   if (!include.length) return [];
   const match = compileGlobs(include);
-  const copied: string[] = [];
-  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: (rel) => copied.push(rel) });
-  return copied;
+  const outside = outsideSources(from, workspaceRoot);
+  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: outside.onFile });
+  return outside.files;
 }
 
 export interface CopyTreeOptions {
   /** Return false to skip a path (directories: skip the whole subtree). */
   filter?: (relPath: string, isDirectory: boolean) => boolean;
-  onFile?: (relPath: string) => void;
+  /** Called per copied file with where its bytes came from (a symlink's target, resolved). */
+  onFile?: (relPath: string, realPath: string) => void;
   /** Never descend into these (relative) paths. */
   skip?: PathMatcher;
 }
@@ -31,13 +35,14 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
   if (loopsTo >= 0) {
     throw new LambdaPackageError('stage', `"${path.join(from, rel)}" is a symlink loop: it leads back to ${path.relative(from, within[loopsTo]) || 'the folder being copied'}`, [], 'remove the link, or point it at a folder outside the one being packaged');
   }
-  let names: string[];
+  let dirents: Dirent[];
   try {
-    names = (await fsp.readdir(path.join(from, rel))).sort();
+    dirents = (await fsp.readdir(path.join(from, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
     throw new LambdaPackageError('stage', `cannot read ${path.join(from, rel)}`, [(err as Error).message], 'check that the folder exists and is readable');
   }
-  for (const name of names) {
+  for (const dirent of dirents) {
+    const name = dirent.name;
     const relPath = rel ? `${rel}/${name}` : name;
     const abs = path.join(from, relPath);
     const st = await fsp.stat(abs).catch((err: NodeJS.ErrnoException) => {
@@ -54,9 +59,30 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
       await fsp.mkdir(path.dirname(dest), { recursive: true });
       await fsp.copyFile(abs, dest);
       await fsp.chmod(dest, st.mode & 0o111 ? 0o755 : 0o644);
-      options.onFile?.(relPath);
+      options.onFile?.(relPath, dirent.isSymbolicLink() ? await fsp.realpath(abs) : path.join(here, name));
     }
   }
+}
+
+/**
+ * Collects the files a copy took from outside `root` (through symlinks), as paths relative to
+ * the workspace root: Nx hashes the link, not what it points to, so a change there would not
+ * repackage (BuildResult.sourcesOutsideProject, which the package target warns about).
+ */
+export function outsideSources(root: string, workspaceRoot: string): { onFile: (relPath: string, realPath: string) => void; files: string[] } {
+  const files: string[] = [];
+  let realRoot: string | undefined;
+  let realWorkspace: string | undefined;
+  return {
+    files,
+    onFile: (_rel, real) => {
+      realRoot ??= realpathSync(root);
+      realWorkspace ??= realpathSync(workspaceRoot);
+      if (real === realRoot || real.startsWith(realRoot + path.sep)) return;
+      const rel = path.relative(realWorkspace, real).split(path.sep).join('/');
+      if (!files.includes(rel)) files.push(rel);
+    },
+  };
 }
 
 /** Files that make a folder an Nx project of its own. */

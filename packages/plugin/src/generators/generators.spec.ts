@@ -1,9 +1,13 @@
 import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { functionGenerator } from './function/function';
+import { FUNCTION_DEFAULTS } from './function/lib/normalize-options';
 import { initGenerator } from './init/init';
 import { layerGenerator } from './layer/layer';
+import { libraryGenerator } from './library/library';
 
 describe('generators on a virtual tree', () => {
   let tree: Tree;
@@ -37,11 +41,16 @@ describe('generators on a virtual tree', () => {
     expect(tree.read('apps/billing/src/handler.ts', 'utf-8')).toContain("function: 'billing'");
   });
 
+  it('function\'s schema names the Lambda runtime each language defaults to', () => {
+    const schema = JSON.parse(readFileSync(path.join(__dirname, 'function', 'schema.json'), 'utf8'));
+    for (const d of Object.values(FUNCTION_DEFAULTS)) expect(schema.properties.lambdaRuntime.description).toContain(d.lambdaRuntime);
+  });
+
   it('function refuses a Lambda runtime its language cannot use, naming the ones it can', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await expect(functionGenerator(tree, { name: 'old', runtime: 'python', lambdaRuntime: 'python2.7', skipFormat: true }))
       .rejects.toThrow(/a python function cannot run on "python2.7".\nUse --lambdaRuntime with one of: python3.9, .*python3.13.* \(or leave it out for python3.12\)/);
-    await expect(functionGenerator(tree, { name: 'aot', runtime: 'dotnet', lambdaRuntime: 'provided.al2023', skipFormat: true })).rejects.toThrow(/one of: dotnet8/);
+    await expect(functionGenerator(tree, { name: 'aot', runtime: 'dotnet', lambdaRuntime: 'provided.al2023', skipFormat: true })).rejects.toThrow(/one of: dotnet8, dotnet10 \(or leave it out for dotnet8\)\.\nThe template is a managed class library\. Native AOT on provided\.al2023 needs a program[\s\S]*"nativeAot": true in its lambda\.json/);
     expect(tree.exists('functions/old')).toBe(false);
   });
 
@@ -55,6 +64,19 @@ describe('generators on a virtual tree', () => {
     await expect(functionGenerator(tree, { name: 'class', runtime: 'java', skipFormat: true })).rejects.toThrow(/"class" is a Java keyword[\s\S]*class-fn/);
     expect(tree.exists('services/b/api')).toBe(false);
     expect(tree.exists('functions/class')).toBe(false);
+  });
+
+  it('function and library refuse the name of a project Nx infers from a marker alone (no project.json)', async () => {
+    tree.write('old/legacy/lambda.json', JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }));
+    tree.write('svc/pkg-fn/lambda.json', JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }));
+    tree.write('svc/pkg-fn/package.json', JSON.stringify({ name: 'billing' }));
+    tree.write('layers/shared/lambda-layer.json', JSON.stringify({ family: 'python', runtime: 'python3.12' }));
+    await expect(functionGenerator(tree, { name: 'legacy', runtime: 'python', skipFormat: true })).rejects.toThrow(/a project named "legacy" already exists \(old\/legacy\)/);
+    await expect(functionGenerator(tree, { name: 'billing', runtime: 'go', skipFormat: true })).rejects.toThrow(/"billing" already exists \(svc\/pkg-fn\)/);
+    await expect(libraryGenerator(tree, { name: 'shared', runtime: 'python', skipFormat: true })).rejects.toThrow(/nx-lambda:library - a project named "shared" already exists \(layers\/shared\)/);
+    await functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true });
+    await expect(libraryGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true })).rejects.toThrow(/"orders" already exists \(functions\/orders\)/);
+    expect(['functions/legacy', 'functions/billing', 'libs/shared', 'libs/orders'].filter((d) => tree.exists(d))).toEqual([]);
   });
 
   it('function refuses to overwrite an existing project', async () => {
@@ -85,6 +107,14 @@ describe('generators on a virtual tree', () => {
     tree.write('nx.json', JSON.stringify(nxJson));
     await functionGenerator(tree, { name: 'ps-c', runtime: 'powershell', pwshDistribution: 'vendor/pwsh.tar.gz', skipFormat: true });
     expect(Object.keys(readJson(tree, 'layers/powershell-runtime/project.json').targets)).toEqual(['build-layers']);
+  });
+
+  it('refuses a PowerShell function when another project already has the runtime layer\'s name', async () => {
+    await functionGenerator(tree, { name: 'powershell-runtime', runtime: 'python', skipFormat: true });
+    await expect(functionGenerator(tree, { name: 'ps-fn', runtime: 'powershell', pwshDistribution: 'pwsh', skipFormat: true }))
+      .rejects.toThrow(/"powershell-runtime" already exists \(functions\/powershell-runtime\), and it names the PowerShell runtime layer this function needs \(layers\/powershell-runtime\)/);
+    expect(tree.exists('layers/powershell-runtime')).toBe(false);
+    expect(tree.exists('functions/ps-fn')).toBe(false);
   });
 
   it('says where to put the PowerShell release when the runtime layer names one that is not there', async () => {

@@ -21,6 +21,19 @@ describe('functionNode', () => {
     expect(project.targets!.package.inputs).toContainEqual({ runtime: 'python3 --version' });
     expect(project.targets!.deploy).toMatchObject({ executor: '@nx-lambda/plugin:deploy', cache: false, dependsOn: ['package'], options: { role: 'arn:aws:iam::1:role/r' } });
     expect(project.targets!.invoke.dependsOn).toEqual(['package']);
+    expect(project.targets!.package.metadata!.description).toBe('Package python function as dist/apps/orders/function.zip');
+  });
+
+  it('uses the "default" named input where nx.json defines no "production" (unless the project.json does)', async () => {
+    const ws = await tempDir('nodes', {
+      'a/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+      'b/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+      'b/project.json': JSON.stringify({ name: 'b', namedInputs: { production: ['default'] } }),
+    });
+    const inputs = (fn: string, hasProduction: boolean) => functionNode(`${fn}/lambda.json`, normalizePluginOptions({}), ws, hasProduction).projects![fn].targets!.package.inputs!.slice(0, 2);
+    expect(inputs('a', true)).toEqual(['production', '^production']);
+    expect(inputs('a', false)).toEqual(['default', '^default']);
+    expect(inputs('b', false)).toEqual(['production', '^default']);
   });
 
   it('gives package and deploy one direct-upload limit, set at the top of lambda.json or in its deploy (which wins)', async () => {

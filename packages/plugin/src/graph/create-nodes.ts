@@ -40,6 +40,7 @@ export function normalizePluginOptions(options: NxLambdaPluginOptions | undefine
 
 interface ProjectFile {
   name?: string;
+  namedInputs?: Record<string, unknown>;
   targets?: Record<string, { executor?: string; options?: Record<string, unknown> }>;
 }
 
@@ -105,8 +106,21 @@ function directUploadLimitOf(marker: FunctionMarker): { directUploadLimitMiB?: u
   return limit === undefined ? {} : { directUploadLimitMiB: limit };
 }
 
-/** Targets of one function project, inferred from its lambda.json. */
-export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
+/**
+ * The named input of a function's production files. Nx fails every task whose inputs name a named
+ * input nx.json does not define, and workspaces made by `nx init` or by hand often define none;
+ * `default` (all the project's files) is one Nx always defines.
+ */
+function productionInputs(workspaceHasProduction: boolean, projectJson: ProjectFile | undefined): [string, string] {
+  const own = workspaceHasProduction || projectJson?.namedInputs?.production !== undefined ? 'production' : 'default';
+  return [own, workspaceHasProduction ? '^production' : '^default'];
+}
+
+/**
+ * Targets of one function project, inferred from its lambda.json. `workspaceHasProduction`: nx.json
+ * defines the `production` named input (createNodes reads it from nx.json).
+ */
+export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string, workspaceHasProduction = true): CreateNodesResult {
   const root = path.posix.dirname(markerPath);
   const own = readFunctionMarker(workspaceRoot, markerPath);
   const family = familyOf({ ...options.defaults, ...own } as FunctionMarker, path.join(workspaceRoot, root), markerPath);
@@ -120,8 +134,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     executor: `@nx-lambda/plugin:${family}`,
     cache: true,
     inputs: [
-      'production',
-      '^production',
+      ...productionInputs(workspaceHasProduction, projectJson),
       ...DEPENDENCY_FILES[family],
       ...localPathInputs(workspaceRoot, root, family, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
       { runtime: TOOLCHAIN_COMMANDS[family] },
@@ -136,7 +149,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     // whole run with "Project patterns ... does not match any projects" before packaging says
     // which layer is unknown and what the layer projects are.
     dependsOn: [`^${options.layerTargetName}`],
-    metadata: { description: `Package ${family} function as ${outputPath}/function.zip`, technologies: ['aws-lambda', family] },
+    metadata: { description: `Package ${family} function as ${outputPath.replace(/\{projectRoot\}/g, root)}/function.zip`, technologies: ['aws-lambda', family] },
   };
   const deploy: TargetConfiguration = {
     executor: '@nx-lambda/plugin:deploy',
@@ -208,9 +221,10 @@ export const createNodes: CreateNodes<NxLambdaPluginOptions> = [
 async function nodesFromMarkers(files: readonly string[], options: NormalizedPluginOptions, context: CreateNodesContext): Promise<[string, CreateNodesResult][]> {
   const results: [string, CreateNodesResult][] = [];
   const errors: [string, Error][] = [];
+  const hasProduction = context.nxJsonConfiguration?.namedInputs?.production !== undefined;
   for (const file of files) {
     try {
-      results.push([file, markerNode(file, options, context.workspaceRoot)]);
+      results.push([file, markerNode(file, options, context.workspaceRoot, hasProduction)]);
     } catch (err) {
       errors.push([file, err as Error]);
     }
@@ -227,10 +241,10 @@ async function nodesFromMarkers(files: readonly string[], options: NormalizedPlu
  * graph: one broken lambda.json must not stop `nx show projects`, `nx affected` or the other
  * functions' packages for everyone in the workspace.
  */
-function markerNode(file: string, options: NormalizedPluginOptions, workspaceRoot: string): CreateNodesResult {
+function markerNode(file: string, options: NormalizedPluginOptions, workspaceRoot: string, hasProduction: boolean): CreateNodesResult {
   const layer = path.posix.basename(file) === LAYER_MARKER;
   try {
-    return layer ? layerNode(file, options, workspaceRoot) : functionNode(file, options, workspaceRoot);
+    return layer ? layerNode(file, options, workspaceRoot) : functionNode(file, options, workspaceRoot, hasProduction);
   } catch (err) {
     if (!(err instanceof InvalidMarkerError)) throw err;
     const root = path.posix.dirname(file);

@@ -21,7 +21,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let ws: string;
 beforeAll(async () => {
-  ws = await goWorkspace('go', { 'no-main': 'no-main', 'broken-build': 'broken-build', 'with-deps': 'functions' });
+  ws = await goWorkspace('go', { 'no-main': 'no-main', 'broken-build': 'broken-build', 'uses-cgo': 'uses-cgo', 'with-deps': 'functions' });
 });
 afterAll(() => fsp.rm(ws, { recursive: true, force: true }));
 
@@ -119,6 +119,14 @@ describe('GoStrategy bad input', () => {
     expect(err.message).toMatch(/^go:build - broken-build: go build \. failed/);
     expect(err.message).toContain('main.go:4');
     expect(existsSync(path.join(ws, 'dist/broken-build/function.zip'))).toBe(false);
+  });
+
+  it('says that cgo is off and which files it left out, not only the names they define', async () => {
+    const err = await failure(pkg(ws, 'uses-cgo', { architecture: 'arm64' }));
+    expect(err.message).toMatch(/^go:build - uses-cgo: go build \. failed: it uses cgo, which is off \(CGO_ENABLED=0\)/);
+    expect(err.details).toContain('cgo files left out: example.com/usescgo: add.go');
+    expect(err.hint).toContain('pure Go');
+    expect(existsSync(path.join(ws, 'dist/uses-cgo/function.zip'))).toBe(false);
   });
 
   it('refuses layers: Go compiles its dependencies in', async () => {

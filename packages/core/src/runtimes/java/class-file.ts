@@ -18,6 +18,8 @@ export interface ClassFileInfo {
   /** Binary name with dots: `com.example.Handler`. */
   className: string;
   superName?: string;
+  /** Interfaces the class names itself (binary names with dots), not their super-interfaces. */
+  interfaces: string[];
   accessFlags: number;
   methods: ClassMethod[];
 }
@@ -83,8 +85,11 @@ export function parseClassFile(bytes: Buffer): ClassFileInfo {
   const thisName = className(u2());
   if (!thisName) throw new ClassFileFormatError('this_class does not name a class');
   const superName = className(u2());
-  const interfaces = u2();
-  p += interfaces * 2;
+  const interfaces: string[] = [];
+  for (let i = u2(); i > 0; i--) {
+    const name = className(u2());
+    if (name) interfaces.push(name);
+  }
   const skipMembers = (read: (flags: number, name: string, descriptor: string) => void) => {
     const n = u2();
     for (let i = 0; i < n; i++) {
@@ -104,7 +109,7 @@ export function parseClassFile(bytes: Buffer): ClassFileInfo {
   skipMembers(() => undefined); // fields
   const methods: ClassMethod[] = [];
   skipMembers((flags, name, descriptor) => methods.push({ name, descriptor, accessFlags: flags, parameters: parameterTypes(descriptor) }));
-  return { ...version, className: thisName, superName, accessFlags, methods };
+  return { ...version, className: thisName, superName, interfaces, accessFlags, methods };
 }
 
 /** `(Ljava/util/Map;I[Ljava/lang/String;)V` -> [`Ljava/util/Map;`, `I`, `[Ljava/lang/String;`]. */

@@ -32,12 +32,34 @@ function isCallableShape(m: ClassMethod): boolean {
   return p.length === 3 && p[0] === STREAM_IN && p[1] === STREAM_OUT;
 }
 
+const CONTEXT = 'Lcom/amazonaws/services/lambda/runtime/Context;';
+const HANDLER_INTERFACES = ['com.amazonaws.services.lambda.runtime.RequestHandler', 'com.amazonaws.services.lambda.runtime.RequestStreamHandler'];
+
+/**
+ * Overloads Lambda's Java runtime actually calls (aws-lambda-java-runtime-interface-client,
+ * EventHandlerLoader.getHandlerFromOverload): a second parameter must be Context unless the
+ * method takes (InputStream, OutputStream); any other two-parameter method is ignored.
+ */
+function lambdaCalls(m: ClassMethod): boolean {
+  const p = m.parameters;
+  if (p.length <= 1) return true;
+  if (p.length === 2) {
+    if (p[0] === STREAM_IN) return p[1] === STREAM_OUT || p[1] === CONTEXT;
+    return p[0] !== CONTEXT && p[1] === CONTEXT;
+  }
+  return p[0] === STREAM_IN && p[1] === STREAM_OUT && p[2] === CONTEXT;
+}
+
 function describe(m: ClassMethod): string {
   return `${m.name}${m.descriptor}${m.accessFlags & ACC_STATIC ? ' (static)' : ''}${m.accessFlags & ACC_PUBLIC ? '' : ' (not public)'}`;
 }
 
-/** Reads the handler class (and its superclasses on the class path) statically. */
-export async function checkJavaHandler(cp: ClassPath, handler: string): Promise<HandlerCheck> {
+/**
+ * Reads the handler class (and its superclasses on the class path) statically. A handler that
+ * passes but that Lambda's runtime would not call is reported through `warn` (the scaffold and
+ * examples of this repository still take `Object context`).
+ */
+export async function checkJavaHandler(cp: ClassPath, handler: string, warn: (message: string) => void = () => undefined): Promise<HandlerCheck> {
   const name = parseJavaHandler(handler);
   if (!name) {
     return { ok: false, problem: 'is not a Java handler name', hint: 'use "com.example.Handler::handleRequest" or "com.example.Handler" (the method then defaults to handleRequest)' };
@@ -93,6 +115,15 @@ export async function checkJavaHandler(cp: ClassPath, handler: string): Promise<
     }
   }
   const chosen = callable[0];
+  if (!callable.some(({ m }) => lambdaCalls(m))) {
+    warn(`${chosen.owner}.${describe(chosen.m)} (handler "${handler}"): Lambda's Java runtime ignores a two-parameter handler method whose second parameter is not `
+      + 'com.amazonaws.services.lambda.runtime.Context, and the function fails on AWS with "No public method named '
+      + `${name.method} with appropriate method signature". Type that parameter as Context (aws-lambda-java-core) or drop it.`);
+  }
+  if (!handler.includes('::') && !chain.some((c) => c.interfaces.some((i) => HANDLER_INTERFACES.includes(i)))) {
+    warn(`handler "${handler}" names only a class, and then Lambda's Java runtime needs ${name.className} to implement RequestHandler or `
+      + `RequestStreamHandler (aws-lambda-java-core), which its class files do not show: write "${name.className}::${name.method}" as the handler.`);
+  }
   return { ok: true, detail: `${chosen.owner}.${describe(chosen.m)} in ${source.where}` };
 }
 

@@ -124,6 +124,15 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
     });
   });
 
+  it('warns when Lambda\'s Java runtime would not call the handler: (event, Object) and a class that implements no handler interface', async () => {
+    // The fixture's handleRequest(Map, Object) passes the static check, but EventHandlerLoader ignores
+    // a two-parameter method whose second parameter is not Context; a handler naming only the class
+    // needs RequestHandler or RequestStreamHandler.
+    expect(result.manifest.warnings.join('\n')).toMatch(/com\.example\.Handler\.handleRequest\(Ljava\/util\/Map;Ljava\/lang\/Object;\).*second parameter is not com\.amazonaws\.services\.lambda\.runtime\.Context/);
+    const classOnly = await packageFunction(JavaStrategy, helloRequest(ws, { handler: 'com.example.Handler', outputPath: path.join(ws, 'dist/class-only') }));
+    expect(classOnly.manifest.warnings.join('\n')).toContain('write "com.example.Handler::handleRequest" as the handler');
+  });
+
   it('fails with no zip when the handler class is not in the package', async () => {
     const err = await expectPackageError(helloRequest(ws, { handler: 'com.example.Handlr::handleRequest', outputPath: path.join(ws, 'dist/no-class') }));
     expect(err.where).toBe('java:handler');

@@ -162,7 +162,7 @@ export async function bundle(request: FunctionBuildRequest, entry: EntryPoint, o
   try {
     result = await esbuild.build({ ...withRecorder(await sharedOptions(job), nativeImports), entryPoints: [{ in: entry.file, out: 'index' }], outdir: outdirOf(job) });
   } catch (err) {
-    throw bundleError(request, entry, err);
+    throw bundleError(request, entry, err, await baseAliasHint(request, options, err));
   }
   return outcomeOf(job, result.outputFiles, result.metafile, nativeImports, result.warnings.map(formatMessage));
 }
@@ -254,7 +254,30 @@ function splitMetafile(metafile: esbuild.Metafile, entryFile: string, outdir: st
   return { inputs: Object.fromEntries(Object.keys(metafile.inputs).filter((k) => inputs[k]).map((k) => [k, inputs[k]])), outputs };
 }
 
-function bundleError(request: FunctionBuildRequest, entry: EntryPoint, err: unknown): Error {
+/**
+ * When a bare import esbuild could not resolve is a path alias of the workspace's tsconfig.base.json
+ * and the tsconfig esbuild read for the function is another file that does not extend it (a
+ * project tsconfig written before the libraries, or by hand), the fix is the extends, not an npm
+ * install. A textual look at both files: it only chooses the hint.
+ */
+async function baseAliasHint(request: FunctionBuildRequest, options: ResolvedNodeOptions, err: unknown): Promise<string | undefined> {
+  const specifier = ((err as esbuild.BuildFailure).errors ?? []).map((e) => /^Could not resolve "([^"./][^"]*)"/.exec(e.text)?.[1]).find((s) => s !== undefined);
+  const used = specifier === undefined ? undefined : await tsconfigFor(request, options);
+  if (specifier === undefined || used === undefined || path.posix.basename(used) === 'tsconfig.base.json') return undefined;
+  const read = (rel: string) => fsp.readFile(path.join(request.workspaceRoot, rel), 'utf8').catch(() => '');
+  const [base, own] = await Promise.all([read('tsconfig.base.json'), read(used)]);
+  if (/"extends"[^\]}]*tsconfig\.base\.json/.test(own)) return undefined;
+  const alias = [...base.matchAll(/"([^"\n]+)"\s*:\s*\[/g)].map((m) => m[1]).find((key) => {
+    const star = key.indexOf('*');
+    return star < 0 ? key === specifier : specifier.length >= key.length - 1 && specifier.startsWith(key.slice(0, star)) && specifier.endsWith(key.slice(star + 1));
+  });
+  if (alias === undefined) return undefined;
+  const extendsPath = path.posix.relative(path.posix.dirname(used), 'tsconfig.base.json');
+  return `"${specifier}" is the path alias "${alias}" of tsconfig.base.json, but ${used}, the tsconfig esbuild reads for ${request.projectName}, does not extend it: ` +
+    `add "extends": "${extendsPath}" to ${used}, or set "tsConfig" to "tsconfig.base.json" in ${request.projectRoot}/lambda.json`;
+}
+
+function bundleError(request: FunctionBuildRequest, entry: EntryPoint, err: unknown, aliasHint?: string): Error {
   const errors = (err as esbuild.BuildFailure).errors;
   if (!Array.isArray(errors)) return err as Error;
   const details = errors.slice(0, 20).map(formatMessage);
@@ -263,9 +286,9 @@ function bundleError(request: FunctionBuildRequest, entry: EntryPoint, err: unkn
     const first = unresolved[0];
     const bare = !first.startsWith('.') && !first.startsWith('/');
     return new LambdaPackageError('node:bundle', `${request.projectName}: cannot resolve import "${first}"${unresolved.length > 1 ? ` (and ${unresolved.length - 1} more)` : ''}`, details,
-      bare
+      aliasHint ?? (bare
         ? `install "${first}" at the workspace root (npm install ${first}) so the lockfile pins it, or add it to "external" if the Lambda runtime or a layer provides it`
-        : `fix the import path in the file named above (from ${entry.file})`);
+        : `fix the import path in the file named above (from ${entry.file})`));
   }
   return new LambdaPackageError('node:bundle', `${request.projectName}: esbuild failed with ${errors.length} error${errors.length === 1 ? '' : 's'}`, details,
     `fix the error above in ${request.projectRoot}`);

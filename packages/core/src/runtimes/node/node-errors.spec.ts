@@ -55,6 +55,18 @@ describe('node: bad input fails with a clear error and no zip', () => {
     await expectFailure(request('broken-deps'), 'node:bundle', /cannot resolve import "left-pad-that-does-not-exist"/, /handler\.ts:1/);
   });
 
+  it('a tsconfig.base.json path alias the function\'s own tsconfig does not extend: the hint is the extends, not npm install', async () => {
+    await writeFiles(ws, { 'apps/with-deps/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true } }) });
+    try {
+      await expectFailure(request('with-deps'), 'node:bundle', /cannot resolve import "@fixture\/paths-lib"/,
+        /apps\/with-deps\/tsconfig\.json, the tsconfig esbuild reads for with-deps, does not extend it: add "extends": "\.\.\/\.\.\/tsconfig\.base\.json"/);
+      const extended = await packageFunction(NodeStrategy, request('with-deps', { options: { tsConfig: 'tsconfig.base.json' }, outputPath: path.join(ws, 'dist-extends-check') }));
+      expect(extended.manifest.name).toBe('with-deps');
+    } finally {
+      await fsp.rm(path.join(ws, 'apps/with-deps/tsconfig.json'));
+    }
+  });
+
   it('bundled dependency missing from the lockfile', async () => {
     await expectFailure(request('not-in-lockfile'), 'node:lockfile', /ghost-pkg@1\.0\.0 is bundled but missing from package-lock\.json/, /npm install ghost-pkg/);
   });

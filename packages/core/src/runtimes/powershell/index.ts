@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
 import { compileGlobs } from '../../package/globs';
-import { copyTree, notFunctionSource, treeSize } from '../../package/stage';
+import { copyTree, notFunctionSource, outsideSources, treeSize } from '../../package/stage';
 import type { BuildContext, BuildResult, DependencyRecord, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy } from '../types';
 import { checkPowerShellHandler } from './handler';
 import { findWorkspaceModules, fromModulePath, manifestRequiredModules, ModuleSource, stageModule } from './modules';
@@ -63,16 +63,25 @@ function requiresByText(text: string): string[] {
   ]);
 }
 
-async function stageScripts(ctx: BuildContext, projectDir: string, scripts: readonly string[]): Promise<string[]> {
+/** Copies the scripts; returns them and the files that came from outside the project through symlinks. */
+async function stageScripts(ctx: BuildContext, projectDir: string, scripts: readonly string[]): Promise<{ staged: string[]; outside: string[] }> {
   const match = compileGlobs(scripts);
   const staged: string[] = [];
   const elsewhere = notFunctionSource(projectDir);
-  await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SCRIPTS(rel, isDir) || elsewhere(rel, isDir), filter: (rel, isDir) => isDir || match(rel, false), onFile: (rel) => staged.push(rel) });
+  const outside = outsideSources(projectDir, ctx.request.workspaceRoot);
+  await copyTree(projectDir, ctx.stagingDir, {
+    skip: (rel, isDir) => NOT_SCRIPTS(rel, isDir) || elsewhere(rel, isDir),
+    filter: (rel, isDir) => isDir || match(rel, false),
+    onFile: (rel, real) => {
+      staged.push(rel);
+      outside.onFile(rel, real);
+    },
+  });
   if (!staged.some((f) => f.endsWith('.ps1'))) {
     throw new LambdaPackageError('powershell:resolve', `${ctx.request.projectName} has no PowerShell script to package`,
       [`searched ${ctx.request.projectRoot} for ${scripts.join(', ')}`], 'add the handler script (e.g. handler.ps1) to the project root, or set "scripts"');
   }
-  return staged.sort();
+  return { staged: staged.sort(), outside: outside.files };
 }
 
 /** Modules the project vendors itself under `modules/<Name>/[<Version>/]`: kept as they are. */
@@ -101,7 +110,7 @@ async function build(ctx: BuildContext): Promise<BuildResult> {
     ctx.warn(`${request.projectName} names no layer, and a PowerShell function runs on the PowerShell custom runtime that a layer brings (bootstrap and pwsh): without it Lambda cannot start the function. Add the runtime layer project to "layers" in ${request.projectRoot}/lambda.json (nx g @nx-lambda/plugin:function creates layers/powershell-runtime with the first PowerShell function).`);
   }
   const projectDir = path.join(request.workspaceRoot, request.projectRoot);
-  const scripts = await stageScripts(ctx, projectDir, opts.scripts);
+  const { staged: scripts, outside } = await stageScripts(ctx, projectDir, opts.scripts);
   const vendored = await stageVendoredModules(ctx, projectDir);
   const guessed = new Set<string>();
   for (const s of scripts) for (const n of requiresByText(await fsp.readFile(path.join(ctx.stagingDir, s), 'utf8'))) guessed.add(n);
@@ -154,6 +163,7 @@ async function build(ctx: BuildContext): Promise<BuildResult> {
   return {
     dependencies,
     toolchain: { pwsh: inspection.pwsh },
+    sourcesOutsideProject: outside,
     notes: {
       layersSupported: false,
       runtime: 'custom runtime: attach the PowerShell runtime layer (powershell executor with runtimeLayer: true) to the function',

@@ -1,6 +1,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
+import { outsideSources } from '../../package/stage';
 import type {
   BuildContext, BuildResult, DependencyRecord, ExcludePlan, FinalTree, HandlerCheck, ResolvedDependency, RuntimeStrategy,
 } from '../types';
@@ -97,7 +98,8 @@ async function buildPython(ctx: BuildContext, plan: ExcludePlan): Promise<BuildR
     }
   }
   const projectDir = path.join(request.workspaceRoot, request.projectRoot);
-  await stageFunctionSource(path.resolve(projectDir, r.opts.sourceDir), stagingDir, { keepTests: r.opts.keepTests, outputPath: request.outputPath });
+  const outside = outsideSources(projectDir, request.workspaceRoot);
+  await stageFunctionSource(path.resolve(projectDir, r.opts.sourceDir), stagingDir, { keepTests: r.opts.keepTests, outputPath: request.outputPath, onFile: outside.onFile });
   for (const lib of r.spec.libs) {
     const roots = await libRoots(lib);
     const clash = roots.find((root) => existsSync(path.join(stagingDir, root.to)));
@@ -114,6 +116,7 @@ async function buildPython(ctx: BuildContext, plan: ExcludePlan): Promise<BuildR
   return {
     dependencies,
     toolchain: r.spec.toolchain,
+    sourcesOutsideProject: outside.files,
     notes: {
       pythonVersion: r.target.pythonVersion, platform: r.target.platforms[0],
       requirementsFrom: r.spec.locked ? r.spec.locked.lockFile : 'requirements (resolved by pip)',

@@ -47,15 +47,15 @@ export const toml = {
 
 /**
  * One interpreter start: reads TOML files with tomllib (missing files are left out of `files`),
- * reports the interpreter's versions and path, and checks `probe` when given. Fails clearly when
+ * evaluates their markers and `markers` (from requirements files) for the target, reports the interpreter's versions and path, and checks `probe` when given. Fails clearly when
  * the interpreter has no pip. Runs in `cwd` so a version manager picks the project's Python.
  */
-export async function readTomlFiles(ctx: BuildContext, interpreter: string, files: readonly string[], env: Record<string, string>, cwd: string, probe?: ModuleProbe): Promise<TomlBatch> {
+export async function readTomlFiles(ctx: BuildContext, interpreter: string, files: readonly string[], env: Record<string, string>, cwd: string, probe?: ModuleProbe, markers: readonly string[] = []): Promise<TomlBatch> {
   const [major, minor] = (probe?.pythonVersion ?? '3.0').split('.').map(Number);
   const handler = probe ? { filename: probe.filename, fn: probe.fn, major, minor, source: probe.source.toString('base64') } : undefined;
   try {
     const { stdout } = await ctx.exec({
-      where: 'python:resolve', command: interpreter, args: ['-c', PREPARE_SCRIPT], cwd, input: JSON.stringify({ files, env, handler }),
+      where: 'python:resolve', command: interpreter, args: ['-c', PREPARE_SCRIPT], cwd, input: JSON.stringify({ files, env, handler, markers }),
     });
     return JSON.parse(stdout) as TomlBatch;
   } catch (err) {

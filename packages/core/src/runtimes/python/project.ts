@@ -6,7 +6,7 @@ import { ModuleCheck, ModuleProbe, readTomlFiles, toml, TomlBatch, TomlTable } f
 import { declaredEdges, LockedSet, lockedSet } from './lockfiles';
 import { markerEnvironment, PythonTarget } from './platform';
 import {
-  isPathDependency, normaliseName, parseRequirement, PathDependency, poetryConstraint, readRequirementsFile, Requirement,
+  isPathDependency, normaliseName, parseRequirement, PathDependency, poetryConstraint, readRequirementsFile, Requirement, requirementsForTarget,
 } from './requirements';
 
 /** A workspace library the function uses by path. */
@@ -101,10 +101,10 @@ function pyprojectDeps(pyproject: TomlTable, dir: string, from: string, markers:
   return { reqs, paths };
 }
 
-export async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget, probe?: ModuleProbe): Promise<TomlBatch> {
+export async function readBatch(ctx: BuildContext, interpreter: string, files: string[], target: PythonTarget, probe?: ModuleProbe, markers: readonly string[] = []): Promise<TomlBatch> {
   const projectDir = path.join(ctx.request.workspaceRoot, ctx.request.projectRoot);
   const cwd = existsSync(projectDir) ? projectDir : ctx.request.workspaceRoot;
-  const batch = await readTomlFiles(ctx, interpreter, files, markerEnvironment(target), cwd, probe);
+  const batch = await readTomlFiles(ctx, interpreter, files, markerEnvironment(target), cwd, probe, markers);
   const [bad, msg] = Object.entries(batch.errors)[0] ?? [];
   if (bad) {
     const where = files.includes(bad) ? rel(ctx.request.workspaceRoot, bad) : `marker "${bad}"`;
@@ -122,7 +122,10 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
   const projectDir = path.join(workspaceRoot, projectRoot);
   const lock = findLock(projectDir, workspaceRoot, opts.lockFile);
   const pyprojectPath = path.join(projectDir, 'pyproject.toml');
-  const first = await readBatch(ctx, opts.python, [pyprojectPath, ...(lock ? [lock.file] : [])], target, probe);
+  const reqFile = path.join(projectDir, opts.requirementsFile);
+  const fromFile = existsSync(reqFile) ? await readRequirementsFile(reqFile, workspaceRoot) : undefined;
+  const fileMarkers = [...new Set((fromFile?.requirements ?? []).flatMap((r) => (r.marker ? [r.marker] : [])))];
+  const first = await readBatch(ctx, opts.python, [pyprojectPath, ...(lock ? [lock.file] : [])], target, probe, fileMarkers);
   const markers = { ...first.markers };
   const pyproject = first.files[pyprojectPath];
   const requirements: Requirement[] = [];
@@ -133,12 +136,10 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
     requirements.push(...d.reqs);
     pending.push(...d.paths);
   }
-  const reqFile = path.join(projectDir, opts.requirementsFile);
-  if (existsSync(reqFile)) {
-    const r = await readRequirementsFile(reqFile, workspaceRoot);
-    requirements.push(...r.requirements);
-    pipOptions.push(...r.pipOptions);
-    pending.push(...r.pathDeps);
+  if (fromFile) {
+    requirements.push(...fromFile.requirements);
+    pipOptions.push(...fromFile.pipOptions);
+    pending.push(...fromFile.pathDeps);
   }
   let locked: LockedSet | undefined;
   if (lock) {
@@ -172,9 +173,10 @@ export async function readProjectSpec(ctx: BuildContext, opts: ProjectOptions, t
       pending.push(...d.paths);
     }
   }
-  checkPins(requirements, locked);
+  const forTarget = requirementsForTarget(requirements, markers);
+  checkPins(forTarget, locked);
   return {
-    requirements, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}),
+    requirements: forTarget, pipOptions, libs: [...libs.values()].sort((a, b) => a.rel.localeCompare(b.rel)), ...(locked ? { locked } : {}),
     toolchain: first.toolchain, executable: first.executable, ...(first.handler ? { handlerCheck: first.handler } : {}),
   };
 }

@@ -55,7 +55,7 @@ def check_module(src, filename, fn, major, minor):
 
 /**
  * The one interpreter start before pip. stdin: {"files": [toml paths], "env": PEP 508 environment,
- * "handler"?: {"filename", "fn", "major", "minor", "source" (base64)}}.
+ * "markers": [markers of requirements-file lines], "handler"?: {"filename", "fn", "major", "minor", "source" (base64)}}.
  * stdout: {"files": {path: parsed}, "markers": {marker: bool}, "errors": {path or marker: message},
  * "toolchain": {"python", "pip"}, "executable": sys.executable, "handler"?: check_module result}.
  * Every `marker`/`markers`/`resolution-markers` string in the parsed files, and the marker of each
@@ -107,6 +107,8 @@ for f in req["files"]:
         continue
     out["files"][f] = data
     walk(data)
+for m in req.get("markers", []):
+    evaluate(m)
 h = req.get("handler")
 if h:
     out["handler"] = check_module(base64.b64decode(h["source"]), h["filename"], h["fn"], h["major"], h["minor"])

@@ -12,6 +12,10 @@ export interface Requirement {
   pin?: string;
   /** Workspace-relative file it came from, for messages. */
   from: string;
+  /** PEP 508 environment marker (after `;`), evaluated for the Lambda target, never by pip. */
+  marker?: string;
+  /** `line` without its marker: what pip gets once the marker held for the target. */
+  unconditional?: string;
 }
 
 /** A workspace library referenced by path: copied in as files, never installed by pip. */
@@ -35,14 +39,35 @@ const NAME_RE = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])
 
 /** Parses a PEP 508 string into a Requirement; `name @ file:` URLs become path dependencies. */
 export function parseRequirement(line: string, from: string, baseDir: string): Requirement | PathDependency {
-  const m = NAME_RE.exec(line);
+  // Per-requirement pip options (`--hash=...`) follow the requirement, as pip splits them.
+  const words = line.trim().split(/\s+/);
+  const firstOption = words.findIndex((w, i) => i > 0 && w.startsWith('-'));
+  const requirement = (firstOption < 0 ? words : words.slice(0, firstOption)).join(' ');
+  const options = firstOption < 0 ? '' : ` ${words.slice(firstOption).join(' ')}`;
+  const m = NAME_RE.exec(requirement);
   if (!m) throw new LambdaPackageError('python:resolve', `cannot read requirement "${line}" in ${from}`, [], 'write it as PEP 508: name[extras] specifier ; marker');
   const rest = m[3].trim();
   const url = /^@\s*(\S+)/.exec(rest)?.[1];
   if (url?.startsWith('file:')) return { dir: path.resolve(baseDir, fileUrlPath(url)), from };
-  const spec = rest.split(';')[0].trim();
+  const semi = rest.indexOf(';');
+  const spec = (semi < 0 ? rest : rest.slice(0, semi)).trim();
+  const marker = semi < 0 ? undefined : rest.slice(semi + 1).trim() || undefined;
   const pin = /^\(?\s*===?\s*([^\s,*;)]+)\s*\)?$/.exec(spec)?.[1];
-  return { name: normaliseName(m[1]), line: line.trim(), ...(pin ? { pin } : {}), from };
+  const unconditional = marker ? `${requirement.slice(0, requirement.indexOf(';')).trim()}${options}` : undefined;
+  return { name: normaliseName(m[1]), line: line.trim(), ...(pin ? { pin } : {}), from, ...(marker ? { marker, unconditional } : {}) };
+}
+
+/**
+ * Requirements as pip must get them for the Lambda target: pip evaluates markers for the machine
+ * it runs on (x86_64, the local Python), not for `--platform`/`--python-version`, so a
+ * requirement whose marker is false for the target is left out here and a true marker is
+ * dropped. A marker missing from `markers` stays for pip.
+ */
+export function requirementsForTarget(requirements: readonly Requirement[], markers: Readonly<Record<string, boolean>>): Requirement[] {
+  return requirements.flatMap((r) => {
+    if (!r.marker || markers[r.marker] === undefined) return [r];
+    return markers[r.marker] ? [{ ...r, line: r.unconditional ?? r.line }] : [];
+  });
 }
 
 export const isPathDependency = (r: Requirement | PathDependency): r is PathDependency => 'dir' in r;

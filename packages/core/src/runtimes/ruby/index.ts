@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import { copyTree, notFunctionSource } from '../../package/stage';
+import { copyTree, notFunctionSource, outsideSources } from '../../package/stage';
 import { dependencyKey } from '../types';
 import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, ResolvedDependency, RuntimeStrategy } from '../types';
 import { BundledGem, BundleListing, installBundle } from './bundler';
@@ -62,9 +62,10 @@ async function buildFunction(ctx: BuildContext, plan: ExcludePlan): Promise<Buil
   const projectDir = projectDirOf(ctx);
   const target = rubyTarget(ctx);
   const elsewhere = notFunctionSource(projectDir);
-  await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SOURCE.has(rel) || elsewhere(rel, isDir) });
+  const outside = outsideSources(projectDir, ctx.request.workspaceRoot);
+  await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SOURCE.has(rel) || elsewhere(rel, isDir), onFile: outside.onFile });
   const listing = await bundleOf(ctx);
-  if (!listing) return { dependencies: [], toolchain: {}, notes: { gemPath: functionGemDir(target.abi), gems: 'no Gemfile: no gems' } };
+  if (!listing) return { dependencies: [], toolchain: {}, sourcesOutsideProject: outside.files, notes: { gemPath: functionGemDir(target.abi), gems: 'no Gemfile: no gems' } };
   const layered = (g: BundledGem) => plan.providedBy.get(dependencyKey(resolvedGem(g, target)));
   const own = listing.specs.filter((g) => !layered(g));
   const staged = await stageGems(ctx, listing, own, path.join(ctx.stagingDir, functionGemDir(target.abi)), target);
@@ -77,6 +78,7 @@ async function buildFunction(ctx: BuildContext, plan: ExcludePlan): Promise<Buil
   return {
     dependencies,
     toolchain: toolchain(listing),
+    sourcesOutsideProject: outside.files,
     notes: { gemPath: functionGemDir(target.abi), abi: target.abi, bundleWithout: without, localRuby: listing.abi },
   };
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { formatFiles, generateFiles, getProjects, logger, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, logger, type Tree } from '@nx/devkit';
 import { initGenerator, pluginOptionsIn } from '../init/init';
+import { assertProjectNameFree } from '../project-names';
 import { FunctionGeneratorOptions, normalizeFunctionOptions } from './lib/normalize-options';
 
 /** Templates stay in src (shipped in the npm package); the same path from src and dist. */
@@ -15,13 +16,19 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
   if (tree.exists(o.projectRoot) && tree.children(o.projectRoot).length > 0) {
     throw new Error(`nx-lambda:function - ${o.projectRoot} already exists and is not empty.\nChoose another name or --directory; the generator never overwrites a project.`);
   }
-  const taken = getProjects(tree).get(o.name);
-  if (taken) {
-    throw new Error(`nx-lambda:function - a project named "${o.name}" already exists (${taken.root}).\nNx project names are unique in a workspace: choose another name.`);
+  assertProjectNameFree(tree, o.name, 'function');
+  if (o.family === 'powershell') {
+    const layer = powerShellRuntimeLayer(o.architecture);
+    if (!tree.exists(path.posix.join(layer.root, 'project.json'))) {
+      assertProjectNameFree(tree, layer.name, 'function', `it names the PowerShell runtime layer this function needs (${layer.root})`);
+    }
   }
   await initGenerator(tree, { skipFormat: true });
   const offset = o.projectRoot.split('/').map(() => '..').join('/');
-  generateFiles(tree, path.join(TEMPLATES, o.family), o.projectRoot, { ...o, offsetFromRoot: offset, tmpl: '' });
+  // A workspace's TypeScript path aliases live in tsconfig.base.json, and the node executor
+  // resolves imports through the function's own tsconfig: it extends the base, or no alias resolves.
+  const tsconfigBase = tree.exists('tsconfig.base.json');
+  generateFiles(tree, path.join(TEMPLATES, o.family), o.projectRoot, { ...o, offsetFromRoot: offset, tsconfigBase, tmpl: '' });
   const runtimeLayer = o.family === 'powershell' ? ensurePowerShellRuntimeLayer(tree, o.pwshDistribution, o.architecture, pluginOptionsIn(tree).layerTargetName) : undefined;
   const marker = {
     runtime: o.lambdaRuntime, handler: o.handler,
@@ -39,9 +46,13 @@ export async function functionGenerator(tree: Tree, options: FunctionGeneratorOp
  * PowerShell runs on a custom runtime shipped as a layer (bootstrap, runtime loop, pwsh): one
  * runtime layer project per architecture, created on first use, named in each function's layers.
  */
-function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string, targetName: string): string {
+function powerShellRuntimeLayer(architecture: string): { name: string; root: string } {
   const name = architecture === 'arm64' ? 'powershell-runtime-arm64' : 'powershell-runtime';
-  const root = `layers/${name}`;
+  return { name, root: `layers/${name}` };
+}
+
+function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string, targetName: string): string {
+  const { name, root } = powerShellRuntimeLayer(architecture);
   if (!tree.exists(path.posix.join(root, 'project.json'))) {
     const project = {
       name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'library', tags: ['lambda-layer'],

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { functionGenerator } from '../function/function';
 import { libraryGenerator } from './library';
 import { LIBRARY_OPTION_KEYS, normalizeLibraryOptions } from './lib/normalize-options';
+import { WIRING } from './lib/wiring';
 
 describe('library generator on a virtual tree', () => {
   let tree: Tree;
@@ -110,9 +111,11 @@ describe('library generator on a virtual tree', () => {
 
   it('wiring twice leaves the manifests as they were after the first time', async () => {
     await functionGenerator(tree, { name: 'orders', runtime: 'python', skipFormat: true });
-    await libraryGenerator(tree, { name: 'greeting', runtime: 'python', functions: 'orders', skipFormat: true });
+    const options = { name: 'greeting', runtime: 'python', functions: 'orders', skipFormat: true } as const;
+    await libraryGenerator(tree, options);
     const once = read('functions/orders/pyproject.toml');
-    await libraryGenerator(tree, { name: 'greeting', runtime: 'python', directory: 'libs/greeting-2', functions: 'orders', skipFormat: true });
+    // A second library of the same name would be a second project of that name: wire the same one again.
+    WIRING.python.wire(tree, { name: 'orders', root: 'functions/orders' }, normalizeLibraryOptions(options));
     expect(read('functions/orders/pyproject.toml')).toBe(once);
   });
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { formatFiles, generateFiles, getProjects, readJson, visitNotIgnoredFiles, writeJson, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, getProjects, readJson, writeJson, type Tree } from '@nx/devkit';
 import { initGenerator } from '../init/init';
+import { assertProjectNameFree, markerOnlyProjects } from '../project-names';
 import { LibraryGeneratorOptions, normalizeLibraryOptions, type NormalizedLibraryOptions } from './lib/normalize-options';
 import { addTsconfigAlias, WIRING, type FunctionTarget } from './lib/wiring';
 
@@ -15,24 +16,10 @@ function isFunctionProject(tree: Tree, fn: FunctionTarget, targets: Record<strin
   return tree.exists(path.posix.join(fn.root, 'lambda.json')) || Object.values(targets).some((t) => t.executor?.startsWith('@nx-lambda/plugin:'));
 }
 
-/**
- * Function projects Nx infers from lambda.json alone (getProjects sees only project.json and
- * package.json projects): named after their folder, as createNodes names them.
- */
-function inferredFunctionRoots(tree: Tree): Map<string, string> {
-  const roots = new Map<string, string>();
-  visitNotIgnoredFiles(tree, '', (file) => {
-    if (path.posix.basename(file) !== 'lambda.json') return;
-    const root = path.posix.dirname(file);
-    if (!tree.exists(path.posix.join(root, 'project.json')) && !tree.exists(path.posix.join(root, 'package.json'))) roots.set(path.posix.basename(root), root);
-  });
-  return roots;
-}
-
 /** The function projects named in --functions; unknown names and unwireable functions fail before anything is written. */
 function functionTargets(tree: Tree, o: NormalizedLibraryOptions): FunctionTarget[] {
   const projects = getProjects(tree);
-  const inferred = o.functions.some((f) => !projects.has(f)) ? inferredFunctionRoots(tree) : new Map<string, string>();
+  const inferred = o.functions.some((f) => !projects.has(f)) ? markerOnlyProjects(tree, 'lambda.json') : new Map<string, string>();
   const unknown = o.functions.filter((f) => !projects.has(f) && !inferred.has(f));
   if (unknown.length) {
     throw new Error(`nx-lambda:library - no project named ${unknown.join(', ')} in this workspace.\nName existing function projects in --functions (see \`nx show projects\`).`);
@@ -58,6 +45,7 @@ export async function libraryGenerator(tree: Tree, options: LibraryGeneratorOpti
   if (tree.exists(o.projectRoot) && tree.children(o.projectRoot).length > 0) {
     throw new Error(`nx-lambda:library - ${o.projectRoot} already exists and is not empty.\nChoose another name or --directory; the generator never overwrites a project.`);
   }
+  assertProjectNameFree(tree, o.name, 'library');
   const targets = functionTargets(tree, o);
   await initGenerator(tree, { skipFormat: true });
   const offset = o.projectRoot.split('/').map(() => '..').join('/');

@@ -86,7 +86,10 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
   const lambdaRuntime = options.lambdaRuntime ?? defaults.lambdaRuntime;
   const runtimes = scaffoldRuntimes(options.runtime);
   if (!runtimes.includes(lambdaRuntime)) {
-    throw new Error(`nx-lambda:function - a ${options.runtime} function cannot run on "${lambdaRuntime}".\nUse --lambdaRuntime with one of: ${runtimes.join(', ')} (or leave it out for ${defaults.lambdaRuntime}).`);
+    const aot = options.runtime === 'dotnet' && lambdaRuntime.startsWith('provided')
+      ? `\nThe template is a managed class library. Native AOT on ${lambdaRuntime} needs a program (<OutputType>Exe</OutputType>) whose Main runs the Lambda runtime loop (Amazon.Lambda.RuntimeSupport); write one and set "runtime": "${lambdaRuntime}", "nativeAot": true in its lambda.json.`
+      : '';
+    throw new Error(`nx-lambda:function - a ${options.runtime} function cannot run on "${lambdaRuntime}".\nUse --lambdaRuntime with one of: ${runtimes.join(', ')} (or leave it out for ${defaults.lambdaRuntime}).${aot}`);
   }
   const n = templateNames(options.name);
   const javaSegment = n.javaPackage.slice('com.example.'.length);
