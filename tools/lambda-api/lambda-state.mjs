@@ -32,6 +32,24 @@ export class LambdaState {
     /** @type {Map<string, any[]>} layer name -> versions, oldest first */
     this.layers = new Map();
     this.revision = 0;
+    /**
+     * Deprecated runtimes in Lambda's "block function update" phase: no create with them, no new
+     * code for a function on one, no UpdateFunctionConfiguration naming one; other settings, and
+     * the change to a supported runtime, still go through.
+     * @type {Set<string>}
+     */
+    this.blockedRuntimes = new Set();
+    /** @type {Map<string, { reasonCode: string, reason: string }>} function name -> how its next create or update fails */
+    this.updateFailures = new Map();
+  }
+
+  /**
+   * The next create or update of `name` fails after its delay, as Lambda fails one it accepted
+   * (an ENI limit, a role it cannot assume, a KMS key): a create leaves State Failed, an update
+   * LastUpdateStatus Failed. GetFunction then shows the values that were asked for.
+   */
+  failNextUpdate(name, reasonCode, reason) {
+    this.updateFailures.set(name, { reasonCode, reason });
   }
 
   functionArn(name) { return `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${name}`; }
@@ -98,19 +116,28 @@ export class LambdaState {
     c.LastModified = new Date().toISOString().replace('Z', '+0000');
     c.RevisionId = `rev-${++this.revision}`;
     clearTimeout(f.timer);
+    const failure = this.updateFailures.get(c.FunctionName);
+    this.updateFailures.delete(c.FunctionName);
     f.timer = setTimeout(() => {
+      if (failure) return failUpdate(c, pending, failure);
       c.State = 'Active';
       delete c.StateReasonCode; delete c.StateReason;
       c.LastUpdateStatus = 'Successful';
-      delete c.LastUpdateStatusReasonCode;
+      delete c.LastUpdateStatusReasonCode; delete c.LastUpdateStatusReason;
     }, this.updateDelayMs);
     f.timer.unref?.();
   }
 
   assertIdle(f) {
     const c = f.config;
-    if (c.State === 'Pending') throw conflict(`The operation cannot be performed at this time. The function is currently in the following state: Pending`);
+    if (c.State === 'Pending' || c.State === 'Failed') throw conflict(`The operation cannot be performed at this time. The function is currently in the following state: ${c.State}`);
     if (c.LastUpdateStatus === 'InProgress') throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${c.FunctionArn}`);
+  }
+
+  assertRuntimeNotBlocked(runtime) {
+    if (this.blockedRuntimes.has(runtime)) {
+      throw invalid(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`);
+    }
   }
 
   createFunction(body) {
@@ -118,6 +145,7 @@ export class LambdaState {
     if (!name) throw invalid('FunctionName is required.');
     if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
     for (const k of ['Role', 'Runtime', 'Handler']) if (!body[k]) throw invalid(`${k} is required for a Zip function.`);
+    this.assertRuntimeNotBlocked(body.Runtime);
     const code = this.code(body.Code, 'CreateFunction');
     const defaults = defaultBlocks(name);
     const blocks = blocksFrom(body, defaults);
@@ -172,6 +200,7 @@ export class LambdaState {
   updateFunctionCode(raw, body) {
     const f = this.fn(raw);
     this.assertIdle(f);
+    this.assertRuntimeNotBlocked(f.config.Runtime);
     const code = this.code(body, 'UpdateFunctionCode');
     this.layerRefs(f.config.Layers?.map((l) => l.Arn), code.unzippedSize);
     f.code = code;
@@ -185,6 +214,7 @@ export class LambdaState {
   updateFunctionConfiguration(raw, body) {
     const f = this.fn(raw);
     this.assertIdle(f);
+    if (body.Runtime !== undefined) this.assertRuntimeNotBlocked(body.Runtime);
     const next = {};
     for (const k of ['Role', 'Handler', 'Runtime', 'Description', 'Timeout', 'MemorySize']) if (body[k] !== undefined) next[k] = body[k];
     if (body.Environment !== undefined) next.Environment = { Variables: { ...(body.Environment.Variables ?? {}) } };
@@ -208,6 +238,15 @@ export class LambdaState {
     snapshot.State = 'Active'; snapshot.LastUpdateStatus = 'Successful';
     f.versions.push(snapshot);
     return this.view(snapshot);
+  }
+
+  /** $LATEST, then the versions oldest first, like Lambda; `Marker` is the index to continue from. */
+  listVersions(raw, query) {
+    const f = this.fn(raw);
+    const all = [f.config, ...f.versions];
+    const start = Number(query.get('Marker') ?? 0);
+    const max = Math.min(Number(query.get('MaxItems') ?? 50), 50);
+    return { Versions: all.slice(start, start + max).map((c) => this.view(c)), NextMarker: start + max < all.length ? String(start + max) : undefined };
   }
 
   createAlias(raw, body) {
@@ -307,6 +346,12 @@ export class LambdaState {
   view(config) {
     return JSON.parse(JSON.stringify(config));
   }
+}
+
+/** A create fails into State Failed (delete and create it again); an update into LastUpdateStatus Failed. */
+function failUpdate(c, pending, { reasonCode, reason }) {
+  if (pending) Object.assign(c, { State: 'Failed', StateReasonCode: reasonCode, StateReason: reason });
+  Object.assign(c, { LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: reasonCode, LastUpdateStatusReason: reason });
 }
 
 function sameConfig(a, b) {

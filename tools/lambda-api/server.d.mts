@@ -29,6 +29,12 @@ export interface LambdaApi {
     functions: Map<string, { config: Record<string, any>; versions: Record<string, any>[]; aliases: Map<string, Record<string, any>>; tags: Record<string, string> }>;
     layers: Map<string, Record<string, any>[]>;
     s3: { buckets: Map<string, Map<string, Buffer>>; get(bucket: string, key: string): Buffer | undefined };
+    /** Deprecated runtimes Lambda no longer creates or updates functions on (new code refused; the runtime change allowed). */
+    blockedRuntimes: Set<string>;
+    /** How long a create or update stays Pending / InProgress; may be changed between calls. */
+    updateDelayMs: number;
+    /** The next create (State Failed) or update (LastUpdateStatus Failed) of this function fails with this reason. */
+    failNextUpdate(functionName: string, reasonCode: string, reason: string): void;
   };
   counts: Record<string, number>;
   faultCounts: Record<string, number>;

@@ -3,6 +3,7 @@
 //   const api = await startLambdaApi({ updateDelayMs: 50, buckets: ['artifacts'] });
 //   new LambdaClient({ endpoint: api.endpoint, region: api.region, ... });
 //   api.counts.UpdateFunctionCode; api.lastInput.UpdateFunctionConfiguration; api.writeCalls(); await api.close();
+//   api.state.failNextUpdate('fn', 'EniLimitExceeded', '...'): the next create/update of fn fails as Lambda fails one.
 // Run alone: `node tools/lambda-api/server.mjs [port]` prints {"endpoint": ...}.
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,7 @@ const ROUTES = [
   ['PUT', /^\/2015-03-31\/functions\/([^/]+)\/code$/, 'UpdateFunctionCode', (s, m, b) => [200, s.updateFunctionCode(m[1], b)]],
   ['PUT', /^\/2015-03-31\/functions\/([^/]+)\/configuration$/, 'UpdateFunctionConfiguration', (s, m, b) => [200, s.updateFunctionConfiguration(m[1], b)]],
   ['POST', /^\/2015-03-31\/functions\/([^/]+)\/versions$/, 'PublishVersion', (s, m, b) => [201, s.publishVersion(m[1], b)]],
+  ['GET', /^\/2015-03-31\/functions\/([^/]+)\/versions$/, 'ListVersionsByFunction', (s, m, b, q) => [200, s.listVersions(m[1], q)]],
   ['POST', /^\/2015-03-31\/functions\/([^/]+)\/aliases$/, 'CreateAlias', (s, m, b) => [201, s.createAlias(m[1], b)]],
   ['GET', /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/]+)$/, 'GetAlias', (s, m) => [200, s.getAlias(m[1], m[2])]],
   ['PUT', /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/]+)$/, 'UpdateAlias', (s, m, b) => [200, s.updateAlias(m[1], m[2], b)]],

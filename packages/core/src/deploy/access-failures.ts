@@ -56,6 +56,28 @@ export function accessFailure(err: unknown, where: string, subject: string, targ
   return undefined;
 }
 
+/**
+ * Any other answer of Lambda or S3 that refuses a call (a service error, after the retries): the
+ * SDK gives only Lambda's sentence, so this adds where, for what, the error code and what to do.
+ * Not a service error (a bug of ours, one already explained): undefined.
+ */
+export function serviceRefusal(err: unknown, where: string, subject: string, service: 'Lambda' | 'S3' = 'Lambda'): LambdaPackageError | undefined {
+  const e = (err ?? {}) as SdkLikeError & { $metadata?: { httpStatusCode?: number } };
+  if (typeof err !== 'object' || !e.$metadata) return undefined;
+  const code = e.name && e.name !== 'Error' ? e.name : `HTTP ${e.$metadata.httpStatusCode ?? '?'}`;
+  const message = firstLine(e.message ?? '') || '(no message)';
+  return new LambdaPackageError(where, `${service} refused the call for ${subject}: ${code}: ${message}`, [], refusalFix(code, service));
+}
+
+function refusalFix(code: string, service: 'Lambda' | 'S3'): string {
+  if (/AccessDenied|Forbidden|HTTP 403/.test(code)) {
+    return `allow the deploying identity the ${service === 'S3' ? 's3:GetObject, s3:PutObject' : 'lambda:'} action${service === 'S3' ? 's' : ''} the message names${service === 'S3' ? ' on "s3Bucket"' : ''}, then run deploy again`;
+  }
+  if (service === 'S3') return 'set "s3Bucket" to a bucket that exists in the function\'s region and that the deploying identity may write to, then run deploy again';
+  if (retryKind({ name: code }) !== null || code === 'ServiceException') return 'Lambda kept refusing after the retries: wait, then run deploy again (finished steps are skipped), or raise "maxRetries"';
+  return 'change what the message names (the deploy options, or "deploy" in lambda.json), then run deploy again';
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0];
 }

@@ -1,11 +1,11 @@
 import {
-  CreateAliasCommand, CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, PublishVersionCommand, Runtime,
+  CreateAliasCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, PublishLayerVersionCommand, PublishVersionCommand, Runtime,
   TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
   waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
 import { LambdaPackageError } from '../errors';
 import { ALL_BLOCKS, blockRequest } from './config-blocks';
-import { findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
+import { failureReason, findLayerVersion, layerDescription, readCurrentFunction } from './current-state';
 import { planFunction } from './plan';
 import { withPublishLock } from './publish-lock';
 import { backoffDelay, retryKind, RetryPolicy, sleep, withRetry } from './retry';
@@ -34,6 +34,25 @@ export interface Progress {
 
 const errorName = (err: unknown) => (err as { name?: string })?.name ?? '';
 const alreadyExists = (err: unknown) => errorName(err) === 'ResourceConflictException' && /already exist/i.test((err as Error).message);
+/** Another create or update of the function is still running (ours, another deploy's, the console's). */
+const busy = (err: unknown) => errorName(err) === 'ResourceConflictException' && !alreadyExists(err);
+
+/**
+ * A call on a busy function waits for its update to finish (up to maxWaitSeconds, as after our own
+ * updates) and is then made again; a VPC change of a few minutes outlasts the backoff alone.
+ */
+async function whenIdle<T>(s: ApplySettings, name: string, fn: () => Promise<T>, isFinal: (err: unknown) => boolean = () => false): Promise<T> {
+  for (let waits = 0; ; waits++) {
+    const mayWait = waits < s.retry.maxRetries;
+    try {
+      return await withRetry(fn, s.retry, (err) => isFinal(err) || (mayWait && busy(err)));
+    } catch (err) {
+      if (!mayWait || !busy(err) || isFinal(err)) throw err;
+      s.log(`  ${name}: an update is in progress; waiting for it to finish`);
+      await waitUntilSettled(s, name, false);
+    }
+  }
+}
 
 /**
  * Publishes a layer version unless one with the same CodeSha256 exists. A publish whose answer
@@ -41,17 +60,18 @@ const alreadyExists = (err: unknown) => errorName(err) === 'ResourceConflictExce
  * never creates a duplicate. Other deploys on this machine (run-many runs one process per
  * function) wait on the same lock and then find this version instead of publishing their own.
  */
-export async function applyLayer(plan: LayerDeployPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
-  if (plan.action === 'reuse' && plan.arn) return plan.arn;
+export async function applyLayer(plan: LayerDeployPlan, layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<{ arn: string; published: boolean }> {
+  if (plan.action === 'reuse' && plan.arn) return { arn: plan.arn, published: false };
   return withPublishLock(s.target, layer.name, layer.codeSha256, () => publishLayer(layer, zip, s));
 }
 
-async function publishLayer(layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<string> {
+/** `published` is false when the version was found instead: another deploy published it first. */
+async function publishLayer(layer: DesiredLayer, zip: ZipToUpload, s: ApplySettings): Promise<{ arn: string; published: boolean }> {
   let content: Awaited<ReturnType<typeof codeSource>> | undefined;
   for (let attempt = 0; ; attempt++) {
     // Read again under the lock: another deploy may have published it, or a lost answer did.
     const found = await findLayerVersion(s.lambda, layer.name, layer.codeSha256, s.retry);
-    if (found.match) return found.match.arn;
+    if (found.match) return { arn: found.match.arn, published: attempt > 0 };
     content ??= await codeSource(zip, s);
     try {
       const out = await s.lambda.send(new PublishLayerVersionCommand({
@@ -65,7 +85,7 @@ async function publishLayer(layer: DesiredLayer, zip: ZipToUpload, s: ApplySetti
       if (out.Content?.CodeSha256 && out.Content.CodeSha256 !== layer.codeSha256) {
         throw new LambdaPackageError('deploy:layer', `layer ${layer.name}: Lambda computed CodeSha256 ${out.Content.CodeSha256}, the manifest says ${layer.codeSha256}`, [], 'rebuild the layer; the zip changed after its manifest was written');
       }
-      return out.LayerVersionArn;
+      return { arn: out.LayerVersionArn, published: true };
     } catch (err) {
       if (attempt >= s.retry.maxRetries || retryKind(err) === null) throw err;
       await sleep(backoffDelay(attempt, s.retry));
@@ -79,11 +99,29 @@ async function waitUntilSettled(s: ApplySettings, functionName: string, afterCre
   try {
     if (afterCreate) await waitUntilFunctionActiveV2(params, { FunctionName: functionName });
     else await waitUntilFunctionUpdatedV2(params, { FunctionName: functionName });
-  } catch (err) {
+  } catch {
     if (polls.signal.aborted) throw polls.lastNetworkError();
-    throw new LambdaPackageError('deploy:wait', `function ${functionName} did not become ${afterCreate ? 'Active' : 'Successful'}`,
-      [(err as Error).message.split('\n')[0]], 'check the function in the Lambda console (StateReason / LastUpdateStatusReason), then run deploy again');
+    throw await unsettled(s, functionName, afterCreate);
   }
+}
+
+/**
+ * Why the waiter gave up, read from the function itself. Not the waiter's own message: that is the
+ * whole GetFunction answer as JSON, environment values included, and a report is printed and logged.
+ */
+async function unsettled(s: ApplySettings, name: string, afterCreate: boolean): Promise<LambdaPackageError> {
+  const c = await withRetry(() => s.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })), s.retry).catch(() => undefined);
+  if (c?.State === 'Failed') {
+    return new LambdaPackageError('deploy:wait', `function ${name}: Lambda could not create it (State Failed, ${failureReason(c.StateReasonCode, c.StateReason)})`, [],
+      `correct what the reason names, delete the function (aws lambda delete-function --function-name ${name}), then run deploy again: Lambda does not update a function whose creation failed`);
+  }
+  if (c?.LastUpdateStatus === 'Failed') {
+    return new LambdaPackageError('deploy:wait', `function ${name}: Lambda could not apply the update (LastUpdateStatus Failed, ${failureReason(c.LastUpdateStatusReasonCode, c.LastUpdateStatusReason)})`, [],
+      'correct what the reason names (the role, subnets, security groups, KMS key or layers it was given), then run deploy again: it sends code and configuration again while the last update stands failed');
+  }
+  const status = c ? `State ${c.State ?? '?'}, LastUpdateStatus ${c.LastUpdateStatus ?? '?'}` : 'its status could not be read';
+  return new LambdaPackageError('deploy:wait', `function ${name} did not become ${afterCreate ? 'Active' : 'Successful'} within ${s.waiter.maxWaitSeconds} s (${status})`, [],
+    'raise "maxWaitSeconds", or check the function (StateReason / LastUpdateStatusReason); run deploy again once it has settled');
 }
 
 /**
@@ -139,7 +177,7 @@ export async function applyFunction(
   plan: FunctionDeployPlan, f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress,
 ): Promise<void> {
   const name = f.functionName;
-  const call = <T>(fn: () => Promise<T>, isFinal?: (err: unknown) => boolean) => withRetry(fn, s.retry, isFinal);
+  const call = <T>(fn: () => Promise<T>, isFinal?: (err: unknown) => boolean) => whenIdle(s, name, fn, isFinal);
   let version: string | undefined;
   for (const step of plan.steps) {
     if (step === 'create') {
@@ -198,7 +236,7 @@ async function moveAlias(step: FunctionStep, f: DesiredFunction, version: string
 
 /** After an unexpected "already exists": read the function again and apply the update plan. */
 async function applyReplanned(f: DesiredFunction, zip: ZipToUpload, layerArns: string[], s: ApplySettings, progress: Progress): Promise<void> {
-  const current = await readCurrentFunction(s.lambda, f.functionName, f.alias, s.retry);
+  const current = await readCurrentFunction(s.lambda, f.functionName, f.alias, s.retry, f.publish);
   if (!current.latest) throw new Error(`deploy:apply - ${f.functionName}: CreateFunction said it exists, GetFunction says it does not`);
   const pinned: DesiredFunction = { ...f, layers: layerArns.map((arn) => ({ arn })) };
   const plan = planFunction(pinned, current, new Map());

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../errors';
@@ -31,7 +32,12 @@ async function readJson(file: string, what: string): Promise<Record<string, unkn
   } catch {
     throw new LambdaPackageError('deploy:read', `no ${what} manifest at ${file}`, [], `run the package${what === 'layer' ? ' (layer)' : ''} target first, e.g. nx run <project>:${what === 'layer' ? 'layer' : 'package'}`);
   }
-  return JSON.parse(text) as Record<string, unknown>;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new LambdaPackageError('deploy:read', `${file} is not valid JSON: ${(err as Error).message}`, [],
+      `run the ${what === 'layer' ? 'layer' : 'package'} target again (with --skip-nx-cache if Nx restores this file from its cache)`);
+  }
 }
 
 function need<T>(m: Record<string, unknown>, key: string, file: string, type: 'string' | 'number' | 'object'): T {
@@ -59,7 +65,7 @@ export async function readFunctionArtifact(dir: string): Promise<FunctionArtifac
     layers: Array.isArray(m.layers) ? (m.layers as string[]) : [],
     layerArtifacts: m.layerArtifacts && typeof m.layerArtifacts === 'object' ? { ...(m.layerArtifacts as Record<string, string>) } : {},
   };
-  await checkZipSize(zipPath, artifact.zippedSize);
+  await checkZip(zipPath, artifact.zippedSize, artifact.sha256);
   return artifact;
 }
 
@@ -91,11 +97,17 @@ export async function readLayerArtifact(dir: string): Promise<LayerArtifact> {
   };
 }
 
-async function checkZipSize(zipPath: string, expected: number): Promise<void> {
+/**
+ * The zip must be the one its manifest describes, byte for byte: deploy compares the manifest's
+ * CodeSha256 with Lambda's, so another zip would be uploaded again on every run and its
+ * PublishVersion (which names the manifest's CodeSha256) refused.
+ */
+async function checkZip(zipPath: string, expectedSize: number, expectedSha256: string): Promise<void> {
   const stat = await fsp.stat(zipPath).catch(() => null);
   if (!stat) throw new LambdaPackageError('deploy:read', `no function.zip at ${zipPath}`, [], 'run the package target first');
-  if (stat.size !== expected) {
-    throw new LambdaPackageError('deploy:read', `${zipPath} is ${stat.size} bytes but its manifest says ${expected}`,
-      ['the zip and manifest.json come from different builds'], 'run the package target again');
-  }
+  const mismatch = (what: string) => new LambdaPackageError('deploy:read', `${zipPath} ${what}`,
+    ['the zip and manifest.json come from different builds, or the zip changed after packaging'], 'run the package target again (with --skip-nx-cache if Nx restores these files from its cache)');
+  if (stat.size !== expectedSize) throw mismatch(`is ${stat.size} bytes but its manifest says ${expectedSize}`);
+  const actual = createHash('sha256').update(await fsp.readFile(zipPath)).digest('hex');
+  if (actual !== expectedSha256) throw mismatch(`has SHA-256 ${actual} but its manifest says ${expectedSha256}`);
 }

@@ -1,6 +1,6 @@
 import {
   FunctionConfiguration, GetAliasCommand, GetFunctionCommand, GetFunctionConfigurationCommand, GetLayerVersionCommand,
-  LambdaClient, LayerVersionsListItem, ListLayerVersionsCommand,
+  LambdaClient, LayerVersionsListItem, ListLayerVersionsCommand, ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import type { Architecture } from '../runtimes/types';
 import { deployedBlocks } from './config-blocks';
@@ -33,10 +33,18 @@ export function deployedConfig(c: FunctionConfiguration): DeployedConfig {
     architecture: (c.Architectures?.[0] ?? 'x86_64') as Architecture,
     codeSha256: c.CodeSha256 ?? '',
     ...deployedBlocks(c),
+    ...(c.LastUpdateStatus === 'Failed' ? { lastUpdateFailed: failureReason(c.LastUpdateStatusReasonCode, c.LastUpdateStatusReason) } : {}),
+    ...(c.State === 'Failed' ? { stateFailed: failureReason(c.StateReasonCode, c.StateReason) } : {}),
   };
 }
 
-export async function readCurrentFunction(lambda: LambdaClient, functionName: string, alias: string | undefined, retry: RetryPolicy): Promise<CurrentFunction> {
+/** `EniLimitExceeded: You have exceeded ...`, as Lambda gave it. */
+export function failureReason(code: string | undefined, reason: string | undefined): string {
+  return [code, reason].filter(Boolean).join(': ') || 'Lambda gave no reason';
+}
+
+/** `publish` without an alias also reads the newest published version: what a publish compares with. */
+export async function readCurrentFunction(lambda: LambdaClient, functionName: string, alias: string | undefined, retry: RetryPolicy, publish = false): Promise<CurrentFunction> {
   const got = await withRetry(() => orNull(lambda.send(new GetFunctionCommand({ FunctionName: functionName }))), retry);
   if (!got?.Configuration) return { latest: null, alias: alias ? null : undefined };
   // GetFunction answers TagsError instead of Tags when the caller may not read them.
@@ -51,7 +59,20 @@ export async function readCurrentFunction(lambda: LambdaClient, functionName: st
       current.alias = { name: alias, functionVersion: a.FunctionVersion, target: target ? deployedConfig(target) : null };
     }
   }
+  if (publish && !alias) current.lastVersion = await readLastVersion(lambda, functionName, retry);
   return current;
+}
+
+/** The highest numbered version (ListVersionsByFunction, every page), or null when none was published. */
+async function readLastVersion(lambda: LambdaClient, functionName: string, retry: RetryPolicy): Promise<DeployedConfig | null> {
+  let last: FunctionConfiguration | undefined;
+  let marker: string | undefined;
+  do {
+    const page = await withRetry(() => lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker })), retry);
+    for (const v of page.Versions ?? []) if (v.Version !== '$LATEST' && Number(v.Version) > Number(last?.Version ?? 0)) last = v;
+    marker = page.NextMarker;
+  } while (marker);
+  return last ? deployedConfig(last) : null;
 }
 
 const unqualified = (arn: string | undefined) => arn?.split(':').slice(0, 7).join(':');

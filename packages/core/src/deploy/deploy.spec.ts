@@ -122,6 +122,8 @@ describe('layers', () => {
     // lock; either way Lambda gets one PublishLayerVersion.
     expect(results.map((r) => r.plan.layers[0].action)).toContain('publish');
     expect(api.counts.PublishLayerVersion).toBe(1);
+    // The deploy that found the other's version says so: one "deployed", one "unchanged".
+    expect(results.map((r) => r.layers[0].status).sort()).toEqual(['deployed', 'unchanged']);
     const arns = ['race-user-1', 'race-user-2'].map((n) => fnState(n).config.Layers.map((l: { Arn: string }) => l.Arn));
     expect(arns[0]).toEqual(arns[1]);
   });
@@ -250,6 +252,23 @@ describe('bad input', () => {
   it('a missing artifact says to run the package target', async () => {
     await expect(deployFunctions([{ artifactDir: path.join(root, 'nowhere'), role: ROLE }], opts())).rejects.toThrow(/^deploy:read - no function manifest[\s\S]*package/);
     expect(existsSync(path.join(root, 'nowhere'))).toBe(false);
+  });
+
+  it('a manifest that is not JSON (cut short) names the file and says to package again', async () => {
+    const a = await artifact('cut-manifest', 'cut-manifest-fn', 'exports.handler = async () => 0;');
+    const file = path.join(a.dir, 'manifest.json');
+    await fsp.writeFile(file, (await fsp.readFile(file, 'utf8')).slice(0, 40));
+    await expect(deployFunctions([{ artifactDir: a.dir, role: ROLE }], opts())).rejects.toThrow(
+      new RegExp(`^deploy:read - ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: [^\n]+\n  Fix: run the package target again`));
+  });
+
+  it('a zip of the same size with other bytes than its manifest says is refused before any call', async () => {
+    const a = await artifact('swapped-zip', 'swapped-zip-fn', 'exports.handler = async () => 1;');
+    await writeFunctionArtifact(path.join(root, 'swapped-other'), { name: 'swapped-zip-fn', files: { 'index.js': 'exports.handler = async () => 2;' } });
+    await fsp.copyFile(path.join(root, 'swapped-other', 'function.zip'), path.join(a.dir, 'function.zip'));
+    api.resetCounts();
+    await expect(deployFunctions([{ artifactDir: a.dir, role: ROLE }], opts())).rejects.toThrow(/^deploy:read - \S+function\.zip has SHA-256 [0-9a-f]{64} but its manifest says [0-9a-f]{64}\n[\s\S]*Fix: run the package target again/);
+    expect(Object.values(api.counts).reduce((n, c) => n + c, 0)).toBe(0);
   });
 
   it('a failure half-way reports what was deployed and what not, and a re-run finishes', async () => {

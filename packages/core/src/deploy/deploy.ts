@@ -3,7 +3,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPackageError } from '../errors';
 import { DEFAULT_LIMITS } from '../package/limits';
-import { accessFailure, AwsTarget } from './access-failures';
+import { accessFailure, AwsTarget, serviceRefusal } from './access-failures';
 import { applyFunction, applyLayer, ApplySettings, Progress, WaiterSettings } from './apply';
 import { readFunctionArtifact, readLayerArtifact, FunctionArtifact, LayerArtifact } from './artifacts';
 import { AwsClientConfig, defaultClientFactory, DeployClientFactory, limitRequestRate } from './clients';
@@ -85,7 +85,7 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   let target: Promise<AwsTarget> | undefined;
   const awsTarget = () => (target ??= resolveAwsTarget(lambda, options));
   /** No network, no region, no credentials: said with the function and the setting to check. */
-  const explain = async (err: unknown, where: string, subject: string) => accessFailure(err, where, subject, await awsTarget()) ?? err;
+  const explain = async (err: unknown, where: string, subject: string) => accessFailure(err, where, subject, await awsTarget()) ?? serviceRefusal(err, where, subject) ?? err;
   const reading = async <T>(subject: string, read: () => Promise<T>): Promise<T> => {
     try {
       return await read();
@@ -103,11 +103,16 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
 
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const currentFunctions = Object.fromEntries(await mapLimit(loaded, concurrency, async (l) =>
-    [l.desired.functionName, await reading(`function ${l.desired.functionName}`, () => readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry))] as const));
+    [l.desired.functionName, await reading(`function ${l.desired.functionName}`, () => readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry, l.desired.publish))] as const));
   const inUse = new Set(Object.values(currentFunctions).flatMap((c) => c.latest?.layers ?? []));
   const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
     [l.name, await reading(`layer ${l.name}`, () => findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse))] as const));
   for (const l of loaded) {
+    const stateFailed = currentFunctions[l.desired.functionName].latest?.stateFailed;
+    if (stateFailed) {
+      throw new LambdaPackageError('deploy:plan', `function ${l.desired.functionName} is in state Failed: its creation failed (${stateFailed})`, [],
+        `Lambda does not update a function whose creation failed: fix what the reason names, delete the function (aws lambda delete-function --function-name ${l.desired.functionName}), then run deploy again`);
+    }
     const tagsError = currentFunctions[l.desired.functionName].tagsError;
     if (l.desired.tags !== undefined && tagsError) {
       throw new LambdaPackageError('deploy:plan', `function ${l.desired.functionName}: GetFunction returned no tags to compare "tags" with`, [tagsError],
@@ -137,8 +142,8 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
     const artifact = layerArtifacts.get(lp.name) as LayerArtifact;
     const desired = desiredLayers.find((d) => d.name === lp.name) as DesiredLayer;
     try {
-      const arn = await applyLayer(lp, desired, layerZip(artifact), settings);
-      return { name: lp.name, action: lp.action, status: lp.action === 'reuse' ? 'unchanged' : 'deployed', arn };
+      const { arn, published } = await applyLayer(lp, desired, layerZip(artifact), settings);
+      return { name: lp.name, action: lp.action, status: published ? 'deployed' : 'unchanged', arn };
     } catch (err) {
       return { name: lp.name, action: lp.action, status: 'failed', error: ((await explain(err, 'deploy:layer', `layer ${lp.name}`)) as Error).message };
     }

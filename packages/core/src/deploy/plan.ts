@@ -1,7 +1,7 @@
 import type {
   CurrentFunction, DeployedConfig, DeployPlan, DesiredFunction, DesiredLayer, FunctionDeployPlan, FunctionStep, LayerDeployPlan, NewFunctionSummary, PlanInput,
 } from './types';
-import { blockDifferences } from './config-blocks';
+import { ALL_BLOCKS, blockDifferences } from './config-blocks';
 import { describeTagChanges, planTagChanges } from './tags';
 
 /**
@@ -43,14 +43,21 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
     reasons.push('function does not exist');
     newFunction = summarizeNewFunction(f, arns);
   } else {
-    if (codeDiffers(f, current.latest)) {
+    // After a failed update GetFunction shows what was asked for, not what runs: send it all again.
+    const failed = current.latest.lastUpdateFailed;
+    const code = failed !== undefined || codeDiffers(f, current.latest);
+    configChanges = failed ? managedFields(f) : configDifferences(f, current.latest, arns);
+    // A new runtime goes first: Lambda refuses new code for a function on a runtime it has
+    // deprecated (the "block function update" phase), so the code follows the runtime change.
+    const runtimeFirst = code && configChanges.includes('runtime') && current.latest.runtime !== f.runtime;
+    if (runtimeFirst) steps.push('update-config');
+    if (code) {
       steps.push('update-code');
-      reasons.push(codeReason(f, current.latest));
+      reasons.push(failed ? `the last update failed (${failed}): code and configuration are sent again` : codeReason(f, current.latest));
     }
-    configChanges = configDifferences(f, current.latest, arns);
     if (configChanges.length) {
-      steps.push('update-config');
-      reasons.push(`configuration differs: ${configChanges.join(', ')}`);
+      if (!runtimeFirst) steps.push('update-config');
+      reasons.push(`configuration ${failed ? 'sent again' : 'differs'}${runtimeFirst ? ' (sent before the code: the runtime changes)' : ''}: ${configChanges.join(', ')}`);
     }
     tagChanges = planTagChanges(f.tags, current.tags ?? {}, current.functionArn ?? '') ?? undefined;
     if (tagChanges) {
@@ -62,10 +69,13 @@ export function planFunction(f: DesiredFunction, current: CurrentFunction, layer
   const changed = steps.some((s) => s !== 'update-tags');
   if (f.publish || f.alias) {
     const alias = current.alias ?? null;
-    const aliasStale = f.alias !== undefined && (!alias || !alias.target || codeDiffers(f, alias.target) || configDifferences(f, alias.target, arns).length > 0);
-    if (changed || aliasStale) {
+    const stale = (v: DeployedConfig | null | undefined) => !v || codeDiffers(f, v) || configDifferences(f, v, arns).length > 0;
+    const aliasStale = f.alias !== undefined && (!alias || stale(alias.target));
+    // Read only for publish without an alias: a version a half-way deploy did not publish is published now.
+    const versionStale = f.alias === undefined && current.lastVersion !== undefined && current.latest !== null && stale(current.lastVersion);
+    if (changed || aliasStale || versionStale) {
       steps.push('publish-version');
-      reasons.push(changed ? 'publish a version of the change' : `alias ${f.alias} does not point at the deployed code and configuration`);
+      reasons.push(changed ? 'publish a version of the change' : aliasStale ? `alias ${f.alias} does not point at the deployed code and configuration` : 'no published version holds the deployed code and configuration');
     }
     if (f.alias && (changed || aliasStale)) steps.push(alias ? 'update-alias' : 'create-alias');
   }
@@ -115,6 +125,12 @@ export function configDifferences(f: DesiredFunction, c: DeployedConfig, layerAr
   out.push(...blockDifferences(f, c));
   if (layerArns.length !== c.layers.length || layerArns.some((arn, i) => arn !== c.layers[i])) out.push('layers');
   return out;
+}
+
+/** Every field deploy sets: what UpdateFunctionConfiguration sends when nothing deployed can be trusted. */
+function managedFields(f: DesiredFunction): string[] {
+  const set = (['role', 'memorySize', 'timeout', 'description', 'environment', ...ALL_BLOCKS] as const).filter((k) => f[k] !== undefined);
+  return ['runtime', 'handler', ...set, 'layers'];
 }
 
 function sameStringMap(a: Record<string, string>, b: Record<string, string>): boolean {

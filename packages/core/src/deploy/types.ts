@@ -80,6 +80,13 @@ export interface DeployedConfig {
   tracing?: string;
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
   logging?: { logFormat?: string; logGroup?: string; applicationLogLevel?: string; systemLogLevel?: string };
+  /**
+   * Why Lambda's last create or update of it failed (LastUpdateStatus Failed). The values above are
+   * then what was asked for, not what runs: deploy sends code and configuration again.
+   */
+  lastUpdateFailed?: string;
+  /** Why its creation failed (State Failed): Lambda updates it no more; it must be deleted and created again. */
+  stateFailed?: string;
 }
 
 export interface CurrentFunction {
@@ -93,6 +100,8 @@ export interface CurrentFunction {
   tagsError?: string;
   /** Only read when the desired state names an alias. */
   alias?: { name: string; functionVersion: string; target: DeployedConfig | null } | null;
+  /** Only read for `publish` without an alias: the newest published version, null when there is none. */
+  lastVersion?: DeployedConfig | null;
 }
 
 /** An existing version of a layer whose CodeSha256 equals the desired one, if any. */

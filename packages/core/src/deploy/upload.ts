@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LambdaPackageError } from '../errors';
 import { formatBytes } from '../package/limits';
-import { accessFailure, AwsTarget } from './access-failures';
+import { accessFailure, AwsTarget, serviceRefusal } from './access-failures';
 import { RetryPolicy, withRetry } from './retry';
 
 /** Where a zip's bytes come from for Lambda: inline, or an S3 object Lambda reads. */
@@ -52,7 +52,7 @@ export async function codeSource(zip: ZipToUpload, settings: UploadSettings): Pr
     try {
       return await withRetry(call, settings.retry);
     } catch (err) {
-      throw accessFailure(err, 'deploy:upload', zip.label, settings.aws, 'S3') ?? err;
+      throw accessFailure(err, 'deploy:upload', zip.label, settings.aws, 'S3') ?? serviceRefusal(err, 'deploy:upload', `${zip.label} (s3://${Bucket}/${Key})`, 'S3') ?? err;
     }
   };
   const exists = await s3Call(async () => {

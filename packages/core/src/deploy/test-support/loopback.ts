@@ -1,3 +1,5 @@
+import { LambdaApi, LambdaApiOptions, startLambdaApi } from '../../../../../tools/lambda-api/server.mjs';
+import { tempDir } from '../../test-support/workspace';
 import type { DeployOptions } from '../deploy';
 
 /** Test-only AWS settings: dummy credentials for the loopback API, never real ones. */
@@ -11,4 +13,10 @@ export function useDummyAwsCredentials(): void {
 /** Deploy options for tests: the real SDK clients at the loopback endpoint, quick waiter polls. */
 export function loopbackOptions(endpoint: string, over: DeployOptions = {}): DeployOptions {
   return { endpoint, waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 60 }, ...over };
+}
+
+/** What a deploy spec starts from: dummy credentials, the loopback API and an empty temp folder. */
+export async function loopbackFixture(label: string, options: LambdaApiOptions = {}): Promise<{ api: LambdaApi; root: string }> {
+  useDummyAwsCredentials();
+  return { api: await startLambdaApi(options), root: await tempDir(label) };
 }
