@@ -9,6 +9,7 @@ import { archiveStaged, familyCacheDir, packageExcludes, PackageDeps, withTempDi
 import type { Architecture, BuildContext, BuildResult, FunctionBuildRequest, ResolvedDependency, RuntimeFamily, RuntimeStrategy } from '../runtimes/types';
 import { dependencyKey } from '../runtimes/types';
 import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile, UnresolvedFunction } from './layer-artifacts';
+import { ABI_BOUND_FAMILIES } from './compatibility';
 import { dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
 import { DependencyLayerPlan, planLayers } from './planner';
 
@@ -77,6 +78,17 @@ function titleOf(err: LambdaPackageError, workspaceRoot: string): string {
   return err.message.split('\n')[0].split(`${workspaceRoot}${path.sep}`).join('');
 }
 
+/**
+ * What deploy publishes as the layer's CompatibleRuntimes: the layer project's runtime and the
+ * runtimes of the functions the layer serves (node packages and jars run on each of them; wheels
+ * and gems are built for one runtime, and only its functions are served).
+ */
+function compatibleRuntimes(req: LayerProjectRequest, functions: readonly string[]): string[] {
+  if (ABI_BOUND_FAMILIES.has(req.family)) return [req.runtime];
+  const served = req.functions.filter((f) => functions.includes(f.projectName)).map((f) => f.runtime);
+  return [...new Set([req.runtime, ...served])].sort();
+}
+
 /** The build request of one layer (or of a scratch layer that only measures sizes). */
 function layerRequestFor(req: LayerProjectRequest, name: string, outputPath: string): FunctionBuildRequest {
   return {
@@ -109,6 +121,31 @@ async function buildFromFunctions(
     toolchain: Object.assign({}, ...results.map((r) => r.toolchain)),
     executables: results.flatMap((r) => r.executables ?? []),
   };
+}
+
+/**
+ * Dependencies several functions use that stay in the functions, with the planner's reason: what
+ * a user asks first when a layer is missing (too small for minLayerBytes, bigger in a layer than
+ * its bundled copies, a version conflict, a limit).
+ */
+function sharedButKept(planned: DependencyLayerPlan, planFile: string, shown = 8): string[] {
+  const kept = new Map<string, { functions: string[]; reason: string }>();
+  for (const [fn, share] of Object.entries(planned.functions)) {
+    for (const k of share.kept) {
+      const users = Object.values(planned.functions).filter((f) => f.kept.some((o) => o.key === k.key) || k.key in f.supplied).length;
+      if (users < 2) continue;
+      const entry = kept.get(k.key) ?? { functions: [], reason: k.reason };
+      entry.functions.push(fn);
+      kept.set(k.key, entry);
+    }
+  }
+  if (!kept.size) return [];
+  const lines = [...kept].sort(([a], [b]) => a.localeCompare(b)).map(([key, k]) => `    ${key.replace(/#any$/, '')} (${k.functions.join(', ')}): ${k.reason}`);
+  return [
+    `  shared but kept in the functions (${planFile} says why for each function):`,
+    ...lines.slice(0, shown),
+    ...(lines.length > shown ? [`    ... and ${lines.length - shown} more`] : []),
+  ];
 }
 
 /**
@@ -171,7 +208,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
             paths = reader.fileNames;
           });
         const m: LayerManifest = {
-          name: layer.name, project: req.project, family: req.family, compatibleRuntimes: [req.runtime], compatibleArchitectures: [req.architecture],
+          name: layer.name, project: req.project, family: req.family, compatibleRuntimes: compatibleRuntimes(served, layer.functions), compatibleArchitectures: [req.architecture],
           codeSha256: zip.codeSha256, sha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, fileCount: zip.fileCount,
           paths, dependencies: layer.dependencies, functions: layer.functions, reason: layer.reason,
           viaS3: zip.zippedSize > req.limits.directUploadBytes, toolchain: built.toolchain,
@@ -224,6 +261,7 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
       `${req.project}: ${plan.layers.length} layer(s) for ${resolved.length} function(s)${unresolved.length ? ` (${unresolved.length} left out)` : ''}`,
       ...plan.layers.map((l) => `  ${l.name}: ${l.dependencies.length} dependencies, ${formatBytes(l.size)} unzipped, ${l.reason}${l.viaS3 ? ' (over the direct-upload limit: deploy goes through S3)' : ''}`),
       `  dependency bytes: ${formatBytes(planned.bytes.withoutLayers)} without layers, ${formatBytes(planned.bytes.withLayers)} with layers (saved ${formatBytes(saved)}; lower bound ${formatBytes(planned.bytes.lowerBound)})`,
+      ...sharedButKept(planned, `${path.relative(req.workspaceRoot, req.outputPath).split(path.sep).join('/')}/${PLAN_FILE}`),
       ...warnings.map((w) => `  warning: ${w}`),
       ...unresolved.flatMap((u) => [
         `  warning: ${u.function} is left out of the layers: its dependencies could not be resolved`,

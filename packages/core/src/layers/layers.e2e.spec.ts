@@ -47,7 +47,7 @@ const pipExec = () => isolatedPipExec(path.join(root, '.pip-cache'));
 
 function functionRequest(family: 'node' | 'python', name: string, layers: readonly LayerAssignment[]): FunctionBuildRequest {
   return family === 'node'
-    // CommonJS: an ESM bundle's bare `import` does not search NODE_PATH, where Lambda puts /opt/nodejs/node_modules.
+    // CommonJS here; ESM bundles load layered packages too (through the banner's require), tested with the node runtime.
     ? makeRequest(root, { family, runtime: 'nodejs20.x', handler: 'src/handler.handler', projectRoot: `apps/${name}`, layers, options: { format: 'cjs', nodeModules: NODE[name].nodeModules } })
     : makeRequest(root, { family, runtime: 'python3.12', handler: 'app.handler', projectRoot: `fns/${name}`, layers, options: { indexUrl: index.url } });
 }

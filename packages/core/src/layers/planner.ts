@@ -76,16 +76,21 @@ function layerId(functions: readonly string[]): string {
  * by sorted keys so the result depends on the input only. Pure: no I/O.
  */
 export function planLayers(fns: readonly PlannerFunction[], options: PlannerOptions): DependencyLayerPlan {
-  const byKey = new Map<string, { dep: ResolvedDependency; users: Set<string> }>();
+  // `copies`: the bytes of every function's own copy. A bundled package's size differs per function
+  // (each bundle holds what that function imports), so one function's figure times the users is wrong.
+  const byKey = new Map<string, { dep: ResolvedDependency; users: Set<string>; copies: number }>();
   const namesByFunction = new Map<string, Map<string, string>>();
+  const ownSize = new Map<string, number>(); // `${function}\0${key}` -> that function's bytes of it
   for (const f of fns) {
     const names = new Map<string, string>();
     for (const d of f.dependencies) {
       const key = dependencyKey(d);
-      const entry = byKey.get(key) ?? { dep: d, users: new Set<string>() };
+      const entry = byKey.get(key) ?? { dep: d, users: new Set<string>(), copies: 0 };
+      if (!entry.users.has(f.name)) entry.copies += d.size;
       entry.users.add(f.name);
       byKey.set(key, entry);
       names.set(d.name, key);
+      ownSize.set(`${f.name}\0${key}`, d.size);
     }
     namesByFunction.set(f.name, names);
   }
@@ -100,7 +105,8 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
   const groups = new Map<string, Group>();
   const sizeOf = (k: string) => byKey.get(k)!.dep.size;
   const layerSizeOf = (k: string) => options.layerSizes?.[k] ?? sizeOf(k);
-  for (const [key, { dep, users }] of [...byKey].sort(([a], [b]) => cmp(a, b))) {
+  const sizeIn = (fn: string, k: string) => ownSize.get(`${fn}\0${k}`) ?? sizeOf(k);
+  for (const [key, { dep, users, copies }] of [...byKey].sort(([a], [b]) => cmp(a, b))) {
     const functions = [...users].sort(cmp);
     if (functions.length < 2) {
       keep(functions[0], key, 'used by this function only');
@@ -112,8 +118,8 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
     }
     // In a layer a dependency can take more room than the copies it replaces (npm packages are bundled
     // into a few KiB but installed whole): then it saves nothing.
-    if (layerSizeOf(key) > functions.length * sizeOf(key)) {
-      for (const f of functions) keep(f, key, `in a layer it takes ${layerSizeOf(key)} bytes, more than its ${functions.length} copies (${functions.length * sizeOf(key)} bytes)`);
+    if (layerSizeOf(key) > copies) {
+      for (const f of functions) keep(f, key, `in a layer it takes ${layerSizeOf(key)} bytes, more than its ${functions.length} copies (${copies} bytes)`);
       continue;
     }
     const g = groups.get(setKey(functions)) ?? { functions, keys: [], size: 0 };
@@ -161,7 +167,7 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
   const fnByName = new Map(fns.map((f) => [f.name, f]));
   const groupsOf = (fn: string) => [...groups].filter(([, g]) => g.functions.includes(fn)).map(([id]) => id).sort(cmp);
   const totalOf = (f: PlannerFunction) => {
-    const own = [...kept.get(f.name)!.keys()].reduce((s, k) => s + sizeOf(k), 0);
+    const own = [...kept.get(f.name)!.keys()].reduce((s, k) => s + sizeIn(f.name, k), 0);
     const layers = groupsOf(f.name).reduce((s, id) => s + groups.get(id)!.size, 0);
     return f.codeSize + own + layers + (f.pinnedLayerBytes ?? 0);
   };
@@ -266,7 +272,7 @@ export function planLayers(fns: readonly PlannerFunction[], options: PlannerOpti
     };
   }
   const withoutLayers = fns.reduce((s, f) => s + f.dependencies.reduce((t, d) => t + d.size, 0), 0);
-  const withLayers = layers.reduce((s, l) => s + l.size, 0) + fns.reduce((s, f) => s + [...kept.get(f.name)!.keys()].reduce((t, k) => t + sizeOf(k), 0), 0);
+  const withLayers = layers.reduce((s, l) => s + l.size, 0) + fns.reduce((s, f) => s + [...kept.get(f.name)!.keys()].reduce((t, k) => t + sizeIn(f.name, k), 0), 0);
   const lowerBound = [...byKey.keys()].reduce((s, k) => s + Math.min(sizeOf(k), layerSizeOf(k)), 0);
   return { layers, functions, bytes: { withoutLayers, withLayers, lowerBound } };
 }

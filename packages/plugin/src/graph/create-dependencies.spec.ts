@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CreateDependenciesContext } from '@nx/devkit';
 import { tempDir } from '../../../core/src/test-support/workspace';
 import { createDependencies } from './create-dependencies';
+import { readLayerMarker } from './layer-marker';
+
+let edgesRoot = '';
 
 async function edgesOf(files: Record<string, string>, roots: Record<string, string>, tags: Record<string, string[]> = {}, options: object = {}) {
   const ws = await tempDir('deps', files);
+  edgesRoot = ws;
   const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [] }]));
   const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
   const deps = await createDependencies(options, context);
@@ -82,6 +86,37 @@ describe('createDependencies', () => {
     const roots = { 'node-arm': 'layers/node-arm', a: 'fns/a', b: 'fns/b' };
     expect(await edgesOf(files, roots, {}, { defaults: { architecture: 'arm64' } })).toEqual(['a->node-arm ()']);
     expect(await edgesOf(files, roots)).toEqual([]);
+  });
+
+  it('links a Python or Ruby function only to layers of its runtime (wheels and gems are built for one ABI); Node.js to every runtime', async () => {
+    const edges = await edgesOf(
+      {
+        'layers/py312/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.12' }),
+        'layers/py313/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'python3.13' }),
+        'layers/rb/lambda-layer.json': JSON.stringify({ family: 'ruby', runtime: 'ruby3.3' }),
+        'layers/node/lambda-layer.json': JSON.stringify({ family: 'node', runtime: 'nodejs22.x' }),
+        'fns/p12/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+        'fns/p13/lambda.json': JSON.stringify({ runtime: 'python3.13', handler: 'app.handler' }),
+        'fns/rb32/lambda.json': JSON.stringify({ runtime: 'ruby3.2', handler: 'app.handler' }),
+        'fns/n20/lambda.json': JSON.stringify({ runtime: 'nodejs20.x', handler: 'index.handler' }),
+      },
+      { py312: 'layers/py312', py313: 'layers/py313', rb: 'layers/rb', node: 'layers/node', p12: 'fns/p12', p13: 'fns/p13', rb32: 'fns/rb32', n20: 'fns/n20' },
+    );
+    expect(edges).toEqual(['n20->node ()', 'p12->py312 ()', 'p13->py313 ()']);
+  });
+
+  it('links no function to a layer whose runtime is not of its family (its layer target says what to fix)', async () => {
+    const edges = await edgesOf(
+      {
+        'layers/py/lambda-layer.json': JSON.stringify({ family: 'python', runtime: 'nodejs22.x' }),
+        'fns/p/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+        'fns/n/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler' }),
+      },
+      { py: 'layers/py', p: 'fns/p', n: 'fns/n' },
+    );
+    expect(edges).toEqual([]);
+    expect(() => readLayerMarker(edgesRoot, 'layers/py/lambda-layer.json')).toThrow(
+      'nx-lambda: layers/py/lambda-layer.json names runtime "nodejs22.x" for a python layer; a python layer is built for a python runtime, e.g. "python3.12".\nSet "runtime" to the Lambda runtime of the functions it serves.');
   });
 
   it('links a function to the layers it names, runtime layers included', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { ABI_BOUND_FAMILIES } from '@nx-lambda/core/dist/layers/compatibility';
 import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 
 /** DependencyType.static and .implicit without loading @nx/devkit (the graph runs on every Nx command). */
@@ -107,9 +108,11 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
 };
 
 /**
- * Function -> layer project, for every layer whose scope (family, architecture, `functions`)
- * takes the function in: so `^layer` runs its layers before its package target. A function's
- * architecture is its lambda.json's, else the plugin defaults', as its package target's options.
+ * Function -> layer project, for every layer whose scope (family, architecture, for Python and
+ * Ruby the runtime, `functions`) takes the function in: so `^layer` runs its layers before its
+ * package target. A function's architecture is its lambda.json's, else the plugin defaults', as
+ * its package target's options; its runtime is its lambda.json's (a layer of another Python or
+ * Ruby runtime cannot serve it, so an edge would only run that layer first and mark it affected).
  * Scope edges are implicit (no source file): Nx keeps a file's edges from its cache until that
  * file changes, and a scope edge depends on the layer's lambda-layer.json as much as on the
  * function's lambda.json, so an edge kept for either would outlive a change of the other.
@@ -136,8 +139,9 @@ function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Reco
     }
     for (const { project, marker } of layers) {
       const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? defaultArchitecture);
+      const sameAbi = !ABI_BOUND_FAMILIES.has(family) || marker.runtime === fn.runtime;
       if (fn.layers?.includes(project.name)) out.push({ source: p.name, target: project.name, type: STATIC, sourceFile: rel });
-      else if (marker.family === family && sameArch && inLayerScope(marker.functions, p.name, p.tags)) out.push({ source: p.name, target: project.name, type: IMPLICIT });
+      else if (marker.family === family && sameArch && sameAbi && inLayerScope(marker.functions, p.name, p.tags)) out.push({ source: p.name, target: project.name, type: IMPLICIT });
     }
   }
   return out;

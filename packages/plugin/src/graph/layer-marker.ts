@@ -45,7 +45,20 @@ export function readLayerMarker(workspaceRoot: string, markerPath: string): Laye
   if (!LAYERED_FAMILIES.includes(m.family)) {
     throw new InvalidMarkerError(`nx-lambda: ${markerPath} asks for a ${m.family} layer, but ${m.family} compiles its dependencies into each function.\nUse a layer only for ${LAYERED_FAMILIES.join(', ')}, or remove ${markerPath}.`);
   }
+  const wrongRuntime = layerRuntimeProblem(m.family, m.runtime);
+  if (wrongRuntime) throw new InvalidMarkerError(`nx-lambda: ${markerPath} ${wrongRuntime}.\nSet "runtime" to the Lambda runtime of the functions it serves.`);
   return m;
+}
+
+/** The Lambda runtimes of each layered family begin so (what deploy publishes as CompatibleRuntimes). */
+const RUNTIME_PREFIX: Record<string, string> = { node: 'nodejs', python: 'python', ruby: 'ruby', java: 'java' };
+const RUNTIME_EXAMPLE: Record<string, string> = { node: 'nodejs22.x', python: 'python3.12', ruby: 'ruby3.3', java: 'java21' };
+
+/** Why `runtime` cannot be the runtime of a `family` layer (a python layer for nodejs22.x), or undefined. */
+export function layerRuntimeProblem(family: string, runtime: string): string | undefined {
+  const prefix = RUNTIME_PREFIX[family];
+  if (!prefix || runtime.startsWith(prefix)) return undefined;
+  return `names runtime "${runtime}" for a ${family} layer; a ${family} layer is built for a ${family} runtime, e.g. "${RUNTIME_EXAMPLE[family]}"`;
 }
 
 /** Whether a function (name, tags) is inside a layer's `functions` scope. */

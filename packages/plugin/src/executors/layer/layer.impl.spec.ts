@@ -92,6 +92,23 @@ describe('@nx-lambda/plugin:layer', () => {
     expect(layer.printed).toContain('shared-node: 0 layer(s) for 0 function(s)');
   });
 
+  it('warns when a function it serves is also served by another layer project of its family', async () => {
+    const { contextFor } = await workspace('layer-exec-two', { family: 'node', runtime: 'nodejs22.x', minLayerBytes: 0 }, { 'orders-a': { options: cjs }, 'orders-b': { options: cjs }, other: { options: cjs } });
+    const context = contextFor('shared-node');
+    // A second layer project (inferred: tagged with its family) whose "functions" take the orders functions in.
+    context.projectsConfigurations.projects['orders-node'] = { root: 'layers/orders-node', tags: ['lambda-layer', 'lambda-layer:node'], targets: { layer: { executor: '@nx-lambda/plugin:layer' } } };
+    context.projectsConfigurations.projects['py-deps'] = { root: 'layers/py-deps', tags: ['lambda-layer', 'lambda-layer:python'], targets: { layer: { executor: '@nx-lambda/plugin:layer' } } };
+    for (const fn of ['orders-a', 'orders-b']) context.projectGraph.dependencies[fn].push({ source: fn, target: 'orders-node', type: 'implicit' });
+    context.projectGraph.dependencies.other.push({ source: 'other', target: 'py-deps', type: 'implicit' });
+    const layer = await captured(() => layerExecutor({}, context));
+    expect(layer.out).toEqual({ success: true });
+    expect(layer.printed).toContain([
+      'shared-node:layer - orders-a, orders-b are also served by orders-node: each layer project plans alone, so a package both layer for them would reach them twice, and their package target then fails',
+      '  Fix: let one layer project serve each function: narrow "functions" in layers/shared-node/lambda-layer.json or in the lambda-layer.json of orders-node',
+    ].join('\n'));
+    expect(layer.printed).not.toContain('other is also');
+  });
+
   it('warns, naming the functions there are, when "functions" in lambda-layer.json matches none', async () => {
     const { contextFor } = await workspace('layer-exec-scope', { family: 'node', runtime: 'nodejs22.x', functions: ['nope-*'] }, {
       'node-one': { options: cjs, dependent: false },

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { buildLayerProject, FunctionBuildRequest, LambdaPackageError, strategyFor } from '@nx-lambda/core';
 import { LAYER_MARKER, readLayerMarker } from '../../graph/layer-marker';
-import { dependentsOf, projectsOf, targetByExecutor } from '../shared/graph-queries';
+import { dependenciesOf, dependentsOf, LAYER_EXECUTOR, projectsOf, targetByExecutor } from '../shared/graph-queries';
 import { CommonPackageOptions, normalizePackageOptions, projectLocation } from '../shared/package-options';
 import { LAYERED_RUNTIME_OPTIONS } from '../shared/runtime-specs';
 import { LayerExecutorOptions, normalizeLayerOptions } from './lib/normalize-options';
@@ -27,10 +27,18 @@ export default async function layerExecutor(options: LayerExecutorOptions, conte
   const projects = projectsOf(context);
   const executor = `@nx-lambda/plugin:${opts.family}`;
   const dependents = new Set(dependentsOf(context, loc.projectName));
+  // Inferred layer projects carry their family as a tag; a hand-written layer target as its option.
+  const sameFamilyLayer = (name: string) => {
+    const target = name !== loc.projectName ? targetByExecutor(projects[name], LAYER_EXECUTOR) : undefined;
+    return !!target && ((projects[name].tags ?? []).includes(`lambda-layer:${opts.family}`) || target.options?.family === opts.family);
+  };
   // Every function of the family, not only the graph's dependents: a layer that serves none says why.
   const candidates: LayerCandidate[] = Object.keys(projects).flatMap((name) => {
     const target = targetByExecutor(projects[name], executor);
-    return target ? [{ name, tags: projects[name].tags ?? [], options: { ...(target.options ?? {}) } as CommonPackageOptions, dependent: dependents.has(name) }] : [];
+    return target ? [{
+      name, tags: projects[name].tags ?? [], options: { ...(target.options ?? {}) } as CommonPackageOptions, dependent: dependents.has(name),
+      otherLayerProjects: dependenciesOf(context, name).filter(sameFamilyLayer),
+    }] : [];
   });
   const scope = layerScope({ ...opts, project: loc.projectName, markerPath }, candidates);
   for (const w of scope.warnings) console.warn(w);

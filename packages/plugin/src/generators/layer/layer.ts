@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { formatFiles, names, type Tree } from '@nx/devkit';
-import type { LayerMarker } from '../../graph/layer-marker';
+import { layerRuntimeProblem, type LayerMarker } from '../../graph/layer-marker';
 import { initGenerator } from '../init/init';
 import { FUNCTION_DEFAULTS } from '../function/lib/normalize-options';
 
@@ -27,10 +27,13 @@ export async function layerGenerator(tree: Tree, options: LayerGeneratorOptions)
   if (tree.exists(root) && tree.children(root).length > 0) {
     throw new Error(`nx-lambda:layer - ${root} already exists and is not empty.\nChoose another name or --directory.`);
   }
+  const runtime = options.lambdaRuntime ?? FUNCTION_DEFAULTS[options.runtime].lambdaRuntime;
+  const wrongRuntime = layerRuntimeProblem(options.runtime, runtime);
+  if (wrongRuntime) throw new Error(`nx-lambda:layer - --lambdaRuntime ${wrongRuntime.replace(/^names runtime /, '')}.\nPass the Lambda runtime of the functions it serves, or leave --lambdaRuntime out for ${FUNCTION_DEFAULTS[options.runtime].lambdaRuntime}.`);
   await initGenerator(tree, { skipFormat: true });
   const marker: LayerMarker = {
     family: options.runtime,
-    runtime: options.lambdaRuntime ?? FUNCTION_DEFAULTS[options.runtime].lambdaRuntime,
+    runtime,
     ...(options.architecture && options.architecture !== 'x86_64' ? { architecture: options.architecture } : {}),
     ...(options.functions ? { functions: options.functions.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(options.minLayerBytes !== undefined ? { minLayerBytes: options.minLayerBytes } : {}),

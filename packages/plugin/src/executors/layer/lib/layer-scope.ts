@@ -10,6 +10,8 @@ export interface LayerCandidate {
   options: CommonPackageOptions;
   /** Depends on the layer project in the graph: only then does its package target read the layer's plan. */
   dependent: boolean;
+  /** Other layer projects of the same family it depends on in the graph: each plans alone. */
+  otherLayerProjects?: readonly string[];
 }
 
 export interface LayerScopeSettings {
@@ -68,6 +70,14 @@ export function layerScope(layer: LayerScopeSettings, candidates: readonly Layer
       const built = arch && rt ? `${layer.runtime} on ${layer.architecture}` : rt ? layer.runtime : layer.architecture;
       warnings.push(`${where} - skipping ${c.name}: it runs ${runs}, this layer is built for ${built}`);
     }
+  }
+  const shared = served.filter((c) => c.otherLayerProjects?.length);
+  if (shared.length) {
+    const others = [...new Set(shared.flatMap((c) => c.otherLayerProjects ?? []))].sort();
+    warnings.push([
+      `${where} - ${shared.map((c) => c.name).join(', ')} ${shared.length === 1 ? 'is' : 'are'} also served by ${others.join(', ')}: each layer project plans alone, so a package both layer for ${shared.length === 1 ? 'it' : 'them'} would reach ${shared.length === 1 ? 'it' : 'them'} twice, and ${shared.length === 1 ? 'its' : 'their'} package target then fails`,
+      `  Fix: let one layer project serve each function: narrow "functions" in ${layer.markerPath} or in the lambda-layer.json of ${others.join(', ')}`,
+    ].join('\n'));
   }
   if (unlinked.length) {
     const names = unlinked.map((c) => c.name).join(', ');
