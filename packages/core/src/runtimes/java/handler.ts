@@ -22,44 +22,28 @@ export function parseJavaHandler(handler: string): JavaHandlerName | undefined {
 const STREAM_IN = 'Ljava/io/InputStream;';
 const STREAM_OUT = 'Ljava/io/OutputStream;';
 
-/**
- * Signatures Lambda's Java runtime calls: an event handler takes (event) or (event, Context); a
- * stream handler takes (InputStream, OutputStream) or (InputStream, OutputStream, Context).
- */
-function isCallableShape(m: ClassMethod): boolean {
-  const p = m.parameters;
-  if (p.length === 1 || p.length === 2) return true;
-  return p.length === 3 && p[0] === STREAM_IN && p[1] === STREAM_OUT;
-}
-
 const CONTEXT = 'Lcom/amazonaws/services/lambda/runtime/Context;';
 const HANDLER_INTERFACES = ['com.amazonaws.services.lambda.runtime.RequestHandler', 'com.amazonaws.services.lambda.runtime.RequestStreamHandler'];
 
 /**
- * Overloads Lambda's Java runtime actually calls (aws-lambda-java-runtime-interface-client,
- * EventHandlerLoader.getHandlerFromOverload): a second parameter must be Context unless the
- * method takes (InputStream, OutputStream); any other two-parameter method is ignored.
+ * Overloads Lambda's Java runtime calls (aws-lambda-java-runtime-interface-client,
+ * EventHandlerLoader): an event handler takes (), (event) or (event, Context); a stream handler
+ * (InputStream, OutputStream) or (InputStream, OutputStream, Context). A two-parameter method whose
+ * second parameter is not Context is ignored, and the function fails on AWS.
  */
 function lambdaCalls(m: ClassMethod): boolean {
   const p = m.parameters;
   if (p.length <= 1) return true;
-  if (p.length === 2) {
-    if (p[0] === STREAM_IN) return p[1] === STREAM_OUT || p[1] === CONTEXT;
-    return p[0] !== CONTEXT && p[1] === CONTEXT;
-  }
-  return p[0] === STREAM_IN && p[1] === STREAM_OUT && p[2] === CONTEXT;
+  if (p.length === 2) return p[0] === STREAM_IN ? p[1] === STREAM_OUT || p[1] === CONTEXT : p[0] !== CONTEXT && p[1] === CONTEXT;
+  return p.length === 3 && p[0] === STREAM_IN && p[1] === STREAM_OUT && p[2] === CONTEXT;
 }
 
 function describe(m: ClassMethod): string {
   return `${m.name}${m.descriptor}${m.accessFlags & ACC_STATIC ? ' (static)' : ''}${m.accessFlags & ACC_PUBLIC ? '' : ' (not public)'}`;
 }
 
-/**
- * Reads the handler class (and its superclasses on the class path) statically. A handler that
- * passes but that Lambda's runtime would not call is reported through `warn` (the scaffold and
- * examples of this repository still take `Object context`).
- */
-export async function checkJavaHandler(cp: ClassPath, handler: string, warn: (message: string) => void = () => undefined): Promise<HandlerCheck> {
+/** Reads the handler class (and its superclasses on the class path) statically, as Lambda's Java runtime would load it. */
+export async function checkJavaHandler(cp: ClassPath, handler: string): Promise<HandlerCheck> {
   const name = parseJavaHandler(handler);
   if (!name) {
     return { ok: false, problem: 'is not a Java handler name', hint: 'use "com.example.Handler::handleRequest" or "com.example.Handler" (the method then defaults to handleRequest)' };
@@ -88,16 +72,26 @@ export async function checkJavaHandler(cp: ClassPath, handler: string, warn: (me
     throw err;
   }
   const candidates = chain.flatMap((c) => c.methods.filter((m) => m.name === name.method).map((m) => ({ owner: c.className, m })));
-  const callable = candidates.filter(({ m }) => m.accessFlags & ACC_PUBLIC && !(m.accessFlags & ACC_ABSTRACT) && isCallableShape(m));
+  const callable = candidates.filter(({ m }) => m.accessFlags & ACC_PUBLIC && !(m.accessFlags & ACC_ABSTRACT) && lambdaCalls(m));
   if (!callable.length) {
     const found = candidates.map(({ owner, m }) => `found ${owner}.${describe(m)}`);
+    const contextLess = candidates.some(({ m }) => m.parameters.length === 2 && m.parameters[0] !== STREAM_IN);
     return {
       ok: false,
       problem: candidates.length
-        ? `names method ${name.method}, but no public overload of it in ${name.className} takes 1 or 2 parameters (or InputStream, OutputStream[, Context])`
+        ? `names method ${name.method}, but Lambda's Java runtime calls no overload of it in ${name.className}: it takes (), (event), (event, Context) or (InputStream, OutputStream[, Context])`
+          + (contextLess ? '; a second parameter not typed com.amazonaws.services.lambda.runtime.Context is not called' : '')
         : `names method ${name.method}, which ${name.className} does not declare or inherit`,
       details: found.length ? found : [`methods of ${name.className}: ${listMethods(chain[0])}`],
-      hint: `add "public <Output> ${name.method}(<Input> event, Context context)" to ${name.className}, or point the handler at an existing method`,
+      hint: contextLess
+        ? `take the event only, "public <Output> ${name.method}(<Input> event)", or type the second parameter as Context (com.amazonaws:aws-lambda-java-core)`
+        : `add "public <Output> ${name.method}(<Input> event)" to ${name.className}, or point the handler at an existing method`,
+    };
+  }
+  if (!handler.includes('::') && !chain.some((c) => c.interfaces.some((i) => HANDLER_INTERFACES.includes(i)))) {
+    return {
+      ok: false, problem: `names only the class ${name.className}, which implements neither RequestHandler nor RequestStreamHandler: Lambda's Java runtime then refuses it`,
+      hint: `write the method too, "${name.className}::${name.method}", or implement RequestHandler (com.amazonaws:aws-lambda-java-core)`,
     };
   }
   const handlerClass = chain[0];
@@ -115,15 +109,6 @@ export async function checkJavaHandler(cp: ClassPath, handler: string, warn: (me
     }
   }
   const chosen = callable[0];
-  if (!callable.some(({ m }) => lambdaCalls(m))) {
-    warn(`${chosen.owner}.${describe(chosen.m)} (handler "${handler}"): Lambda's Java runtime ignores a two-parameter handler method whose second parameter is not `
-      + 'com.amazonaws.services.lambda.runtime.Context, and the function fails on AWS with "No public method named '
-      + `${name.method} with appropriate method signature". Type that parameter as Context (aws-lambda-java-core) or drop it.`);
-  }
-  if (!handler.includes('::') && !chain.some((c) => c.interfaces.some((i) => HANDLER_INTERFACES.includes(i)))) {
-    warn(`handler "${handler}" names only a class, and then Lambda's Java runtime needs ${name.className} to implement RequestHandler or `
-      + `RequestStreamHandler (aws-lambda-java-core), which its class files do not show: write "${name.className}::${name.method}" as the handler.`);
-  }
   return { ok: true, detail: `${chosen.owner}.${describe(chosen.m)} in ${source.where}` };
 }
 

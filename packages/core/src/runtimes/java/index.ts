@@ -187,7 +187,7 @@ export const JavaStrategy: RuntimeStrategy = {
           [...tooNew.slice(0, 10).map((c) => `${c.where}: version ${c.major} (Java ${javaReleaseOfMajor(c.major)})`), ...(tooNew.length > 10 ? [`... and ${tooNew.length - 10} more`] : [])],
           `compile for Java ${javaReleaseOfMajor(maxMajor)} (maven.compiler.release ${javaReleaseOfMajor(maxMajor)}) or pick a newer runtime; for a dependency, use a version built for Java ${javaReleaseOfMajor(maxMajor)}`);
       }
-      return await checkJavaHandler(cp, request.handler, ctx.warn);
+      return await checkJavaHandler(cp, request.handler);
     } finally {
       await cp.close();
     }

@@ -124,15 +124,6 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
     });
   });
 
-  it('warns when Lambda\'s Java runtime would not call the handler: (event, Object) and a class that implements no handler interface', async () => {
-    // The fixture's handleRequest(Map, Object) passes the static check, but EventHandlerLoader ignores
-    // a two-parameter method whose second parameter is not Context; a handler naming only the class
-    // needs RequestHandler or RequestStreamHandler.
-    expect(result.manifest.warnings.join('\n')).toMatch(/com\.example\.Handler\.handleRequest\(Ljava\/util\/Map;Ljava\/lang\/Object;\).*second parameter is not com\.amazonaws\.services\.lambda\.runtime\.Context/);
-    const classOnly = await packageFunction(JavaStrategy, helloRequest(ws, { handler: 'com.example.Handler', outputPath: path.join(ws, 'dist/class-only') }));
-    expect(classOnly.manifest.warnings.join('\n')).toContain('write "com.example.Handler::handleRequest" as the handler');
-  });
-
   it('fails with no zip when the handler class is not in the package', async () => {
     const err = await expectPackageError(helloRequest(ws, { handler: 'com.example.Handlr::handleRequest', outputPath: path.join(ws, 'dist/no-class') }));
     expect(err.where).toBe('java:handler');
@@ -172,8 +163,32 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
       expect(await check(HANDLER, 'java17')).toMatchObject({ ok: true });
     });
 
-    it('defaults the method to handleRequest when the handler names only the class', async () => {
-      expect(await check('com.example.Handler')).toMatchObject({ ok: true, detail: expect.stringContaining('handleRequest(Ljava/util/Map;Ljava/lang/Object;)') });
+    it('refuses a handler naming only a class that implements no handler interface (Lambda\'s Java runtime refuses it)', async () => {
+      expect(await check('com.example.Handler')).toMatchObject({ ok: false, problem: expect.stringContaining('implements neither RequestHandler nor RequestStreamHandler'),
+        hint: expect.stringContaining('"com.example.Handler::handleRequest"') });
+    });
+
+    it('takes the shapes Lambda\'s Java runtime calls and refuses (event, Object): a second parameter must be Context', async () => {
+      // Stubs of aws-lambda-java-core's types (not on this machine): only their names matter to the check.
+      const dir = await tempDir('java-shapes', {
+        'com/amazonaws/services/lambda/runtime/Context.java': 'package com.amazonaws.services.lambda.runtime;\npublic interface Context {}\n',
+        'com/amazonaws/services/lambda/runtime/RequestHandler.java': 'package com.amazonaws.services.lambda.runtime;\npublic interface RequestHandler<I, O> { O handleRequest(I input, Context context); }\n',
+        'shapes/Untyped.java': 'package shapes;\npublic class Untyped { public String handleRequest(java.util.Map<String, Object> event, Object context) { return ""; } }\n',
+        'shapes/Typed.java': 'package shapes;\nimport com.amazonaws.services.lambda.runtime.*;\npublic class Typed implements RequestHandler<java.util.Map<String, Object>, String> {\n  public String handleRequest(java.util.Map<String, Object> event, Context context) { return ""; }\n  public String ping() { return "pong"; }\n  public String three(int a, int b, int c) { return ""; }\n}\n',
+      });
+      await exec({ where: 'test:javac', command: 'javac', args: ['--release', '17', '-d', 'out', 'com/amazonaws/services/lambda/runtime/Context.java',
+        'com/amazonaws/services/lambda/runtime/RequestHandler.java', 'shapes/Untyped.java', 'shapes/Typed.java'], cwd: dir });
+      const classes: Record<string, Buffer> = {};
+      for (const c of ['shapes/Untyped', 'shapes/Typed', 'com/amazonaws/services/lambda/runtime/Context', 'com/amazonaws/services/lambda/runtime/RequestHandler']) {
+        classes[`${c}.class`] = await fsp.readFile(path.join(dir, 'out', `${c}.class`));
+      }
+      const untyped = await check('shapes.Untyped::handleRequest', 'java21', classes);
+      expect(untyped).toMatchObject({ ok: false, problem: expect.stringContaining('a second parameter not typed com.amazonaws.services.lambda.runtime.Context is not called'),
+        hint: expect.stringContaining('"public <Output> handleRequest(<Input> event)"') });
+      expect(await check('shapes.Typed::handleRequest', 'java21', classes)).toMatchObject({ ok: true });
+      expect(await check('shapes.Typed', 'java21', classes)).toMatchObject({ ok: true });
+      expect(await check('shapes.Typed::ping', 'java21', classes)).toMatchObject({ ok: true });
+      expect(await check('shapes.Typed::three', 'java21', classes)).toMatchObject({ ok: false, problem: expect.stringContaining('calls no overload of it') });
     });
 
     it('finds a handler class inside a lib/ jar', async () => {
@@ -187,8 +202,8 @@ describe('java: multi-module Maven workspace with gson and a workspace library (
       expect(r.ok === false && r.details?.join('\n')).toContain('handleRequest');
     });
 
-    it('reports a method with a shape Lambda cannot call', async () => {
-      expect(await check('com.example.Handler::describe')).toMatchObject({ ok: false, problem: expect.stringContaining('takes 1 or 2 parameters') });
+    it('takes a method without parameters, which Lambda calls with no event', async () => {
+      expect(await check('com.example.Handler::describe')).toMatchObject({ ok: true });
     });
 
     it('reports a class without the public no-argument constructor Lambda needs', async () => {
