@@ -47,12 +47,12 @@ export async function bundledPackages(workspaceRoot: string, metafile: Metafile,
 /**
  * Workspace files the bundle read from outside `projectRoot`: esbuild's input paths (relative to
  * the workspace root, its working dir), not in node_modules, not in a virtual namespace
- * (`(disabled):`), not outside the workspace.
+ * (`(disabled):`, the layer shims' `nx-lambda-layer:`), not outside the workspace.
  */
 export function sourcesOutside(metafile: Metafile, projectRoot: string): string[] {
   const root = projectRoot === '.' ? '' : projectRoot.replace(/\/+$/, '');
   return Object.keys(metafile.inputs).map((input) => input.replace(/\\/g, '/')).filter((input) =>
-    root !== '' && !input.startsWith(`${root}/`) && !/^\([a-z-]+\):/.test(input) && !input.startsWith('../') && !path.posix.isAbsolute(input) &&
+    root !== '' && !input.startsWith(`${root}/`) && !/^(\([a-z-]+\)|[a-z][\w-]*):/i.test(input) && !input.startsWith('../') && !path.posix.isAbsolute(input) &&
     !input.split('/').includes('node_modules')).sort();
 }
 

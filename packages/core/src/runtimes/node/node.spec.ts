@@ -177,7 +177,11 @@ describe('node: layer-ready', () => {
     });
     const run = await invokeFunction({ zipPath: built.zipPath, layerZips: [layerZip], family: 'node', runtime: 'nodejs22.x', handler: built.manifest.handler, event: { name: 'layer' } });
     expect(run.error ?? run.initError).toBeUndefined();
-    expect(run.response).toEqual((await invokePackaged(await packageFunction(NodeStrategy, request(ws, 'with-deps')), { name: 'layer' })).response);
+    const plain = await packageFunction(NodeStrategy, request(ws, 'with-deps'));
+    expect(run.response).toEqual((await invokePackaged(plain, { name: 'layer' })).response);
+    // The layer's shim modules are esbuild's virtual namespace, not workspace files outside the project.
+    expect(built.sourcesOutsideProject).toEqual(plain.sourcesOutsideProject);
+    expect(built.sourcesOutsideProject.join('\n')).not.toContain('nx-lambda-layer');
   });
 
   it('buildLayer installs the given packages under nodejs/node_modules', async () => {
