@@ -81,7 +81,27 @@ def spin(event, context):
   });
 
   it('warns that the local python is not the runtime\'s version', async () => {
-    const r = await run({ handler: 'app.main.handler', event: { name: 'x' } });
-    expect(r.warnings.join('\n')).toMatch(/python3\.12: the local python is 3\.\d+, Lambda runs 3\.12/);
+    // No python3.14 here (not on PATH, not installed by pyenv): the plain python3 runs it.
+    const r = await run({ handler: 'app.main.handler', runtime: 'python3.14', event: { name: 'x' } });
+    expect(r.warnings.join('\n')).toMatch(/python3\.14: the local python is 3\.\d+, Lambda runs 3\.14/);
+  });
+
+  it('runs the runtime\'s version that pyenv installed though it is not the active one (its shim would exit 127)', async () => {
+    const pyenvRoot = await tempDir('invoke-pyenv');
+    const marker = path.join(pyenvRoot, 'used');
+    const bin = path.join(pyenvRoot, 'versions/3.13.7/bin');
+    await fsp.mkdir(bin, { recursive: true });
+    // Stands in for pyenv's 3.13: notes that it ran, then runs this machine's python3.
+    await fsp.writeFile(path.join(bin, 'python3.13'), `#!/bin/sh\necho ran >> '${marker}'\nexec python3 "$@"\n`, { mode: 0o755 });
+    const before = process.env.PYENV_ROOT;
+    process.env.PYENV_ROOT = pyenvRoot;
+    try {
+      const r = await run({ handler: 'app.main.handler', runtime: 'python3.13', event: { name: 'x' } });
+      expect(r.error ?? r.initError).toBeUndefined();
+      expect(await fsp.readFile(marker, 'utf8')).toContain('ran');
+    } finally {
+      if (before === undefined) delete process.env.PYENV_ROOT;
+      else process.env.PYENV_ROOT = before;
+    }
   });
 });

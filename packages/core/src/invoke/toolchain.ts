@@ -1,4 +1,5 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../errors';
 import type { Exec } from '../exec';
@@ -52,9 +53,11 @@ async function probeInterpreter(family: 'python' | 'ruby', runtime: string, path
   const version = runtimeVersion(runtime);
   const plain = family === 'python' ? 'python3' : 'ruby';
   const names = version ? [`${family}${version}`, plain] : [plain];
+  // A version manager's installed but inactive version (pyenv's shim for it then exits 127) runs the function as Lambda would.
+  const managed = version ? versionManagerInterpreter(family, version) : undefined;
+  const commands = [...(managed ? [managed] : []), ...names.map((name) => whichOnPath(name, pathVar))];
   const failures: string[] = [];
-  for (const name of names) {
-    const command = whichOnPath(name, pathVar);
+  for (const command of commands) {
     if (!command) continue;
     try {
       // The real executable, not a version manager's shim: each run through a shim costs a shell.
@@ -68,6 +71,33 @@ async function probeInterpreter(family: 'python' | 'ruby', runtime: string, path
     }
   }
   throw new LambdaPackageError(`invoke:${family}`, `no working ${plain} found on PATH to run ${runtime}`, failures, `install ${family} (tools/setup.sh installs every toolchain) or put it on PATH`);
+}
+
+/**
+ * The interpreter of `version` (`3.12`) that pyenv or rbenv installed, active or not:
+ * `$PYENV_ROOT/versions/3.12.1/bin/python3.12`, `$RBENV_ROOT/versions/3.3.6/bin/ruby`; the newest
+ * patch release when there are several.
+ */
+function versionManagerInterpreter(family: 'python' | 'ruby', version: string): string | undefined {
+  const root = family === 'python' ? process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv') : process.env.RBENV_ROOT ?? path.join(os.homedir(), '.rbenv');
+  const versionsDir = path.join(root, 'versions');
+  let installed: string[];
+  try {
+    installed = readdirSync(versionsDir).filter((v) => v === version || (v.startsWith(`${version}.`) && /^\d+$/.test(v.slice(version.length + 1))));
+  } catch {
+    return undefined;
+  }
+  const patch = (v: string) => Number(v.slice(version.length + 1) || 0);
+  for (const v of installed.sort((a, b) => patch(b) - patch(a))) {
+    const command = path.join(versionsDir, v, 'bin', family === 'python' ? `python${version}` : 'ruby');
+    try {
+      accessSync(command, constants.X_OK);
+      return command;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
 }
 
 /** The local node, java or dotnet version, in the same form as runtimeVersion() (python and ruby: pickInterpreter). */
