@@ -59,4 +59,20 @@ describe('invokeFunction: dotnet (managed runtime)', () => {
     const r = await run({ handler: 'Fn::Fn.Handlers::Echo', event: {} });
     expect(r.warnings.join('\n')).toMatch(/dotnet8: running on the local \.NET \d+ runtime \(rolled forward\)/);
   });
+
+  it('refuses an assembly published for another architecture, before .NET fails to load it', async () => {
+    // `dotnet publish -r linux-arm64` marks the function's assembly ARM64 in its PE header; patched here on a copy.
+    const dir = await tempDir('invoke-dotnet-arm');
+    const tree = path.join(dir, 'tree');
+    await exec({ where: 'test:unzip', command: 'unzip', args: ['-q', fn, '-d', tree], cwd: dir });
+    const dll = await fsp.readFile(path.join(tree, 'Fn.dll'));
+    const pe = dll.readUInt32LE(0x3c);
+    expect(dll.readUInt32LE(pe)).toBe(0x00004550);
+    dll.writeUInt16LE(0xaa64, pe + 4);
+    await fsp.writeFile(path.join(tree, 'Fn.dll'), dll);
+    const armZip = path.join(dir, 'function.zip');
+    await writeDeterministicZip(armZip, (await collectTree(tree)).entries);
+    await expect(run({ handler: 'Fn::Fn.Handlers::Echo', event: {}, zipPath: armZip })).rejects.toThrow(
+      /invoke:native - \S+ has 1 native file\(s\) built for another machine than this x86_64 one\n {2}task\/Fn\.dll \(aarch64\)/);
+  });
 });

@@ -53,13 +53,26 @@ export function elfMachineOf(header: Buffer): string | undefined {
   return ELF_MACHINES[m] ?? `machine ${m}`;
 }
 
+/** PE machines that tie a file to one architecture (an AnyCPU .NET assembly says i386 and runs anywhere). */
+const PE_MACHINES: Record<number, string> = { 0x8664: 'x86_64', 0xaa64: 'aarch64' };
+
+/** Machine of a PE file (.NET assembly, published for linux-x64 or linux-arm64), or undefined. */
+async function peMachineOf(fh: fsp.FileHandle, header: Buffer): Promise<string | undefined> {
+  if (header.length < 0x40 || header.readUInt16LE(0) !== 0x5a4d) return undefined; // "MZ"
+  const pe = Buffer.alloc(6);
+  const { bytesRead } = await fh.read(pe, 0, 6, header.readUInt32LE(0x3c));
+  if (bytesRead < 6 || pe.readUInt32LE(0) !== 0x00004550) return undefined; // "PE\0\0"
+  return PE_MACHINES[pe.readUInt16LE(4)];
+}
+
 /**
- * Native files (ELF) built for another machine than this one: running them would crash with
- * "Exec format error" or a dlopen failure deep in the runtime, so invoke refuses them up front.
+ * Native files (ELF, and .NET assemblies published for one architecture) built for another
+ * machine than this one: running them would crash with "Exec format error", a dlopen failure or
+ * .NET's "assembly architecture is not compatible" deep in the runtime, so invoke refuses them up front.
  */
 export async function foreignNativeFiles(roots: readonly string[], machine = hostMachine()): Promise<string[]> {
   const found: string[] = [];
-  const header = Buffer.alloc(20);
+  const header = Buffer.alloc(0x40);
   const walk = async (dir: string, label: string) => {
     for (const d of await fsp.readdir(dir, { withFileTypes: true })) {
       const abs = path.join(dir, d.name);
@@ -68,8 +81,9 @@ export async function foreignNativeFiles(roots: readonly string[], machine = hos
       else if (d.isFile()) {
         const fh = await fsp.open(abs, 'r');
         try {
-          const { bytesRead } = await fh.read(header, 0, 20, 0);
-          const m = elfMachineOf(header.subarray(0, bytesRead));
+          const { bytesRead } = await fh.read(header, 0, header.length, 0);
+          // Windows-only assets (runtimes/win-arm64/...) never load on Lambda's Linux.
+          const m = elfMachineOf(header.subarray(0, bytesRead)) ?? (rel.includes('/runtimes/win') ? undefined : await peMachineOf(fh, header.subarray(0, bytesRead)));
           if (m && m !== machine) found.push(`${rel} (${m})`);
         } finally {
           await fh.close();
