@@ -98,6 +98,14 @@ describe('generators on a virtual tree', () => {
     expect(readJson(tree, 'functions/ps-b/lambda.json').layers).toEqual(['powershell-runtime']);
     const layer = readJson(tree, 'layers/powershell-runtime/project.json');
     expect(layer.targets.layer).toMatchObject({ executor: '@nx-lambda/plugin:powershell', options: { runtimeLayer: true, pwshDistribution: 'vendor/pwsh-linux-x64.tar.gz', architecture: 'x86_64' } });
+    expect(layer.targets.layer.inputs).toEqual(['{workspaceRoot}/vendor/pwsh-linux-x64.tar.gz']);
+  });
+
+  it('hashes an unpacked PowerShell release by its files, and keeps the default release inside the runtime layer project (nx affected sees it)', async () => {
+    await functionGenerator(tree, { name: 'ps-d', runtime: 'powershell', pwshDistribution: 'vendor/pwsh-dist/', skipFormat: true });
+    expect(readJson(tree, 'layers/powershell-runtime/project.json').targets.layer.inputs).toEqual(['{workspaceRoot}/vendor/pwsh-dist/**/*']);
+    await functionGenerator(tree, { name: 'ps-e', runtime: 'powershell', architecture: 'arm64', skipFormat: true });
+    expect(readJson(tree, 'layers/powershell-runtime-arm64/project.json').targets.layer.options.pwshDistribution).toBe('layers/powershell-runtime-arm64/powershell-7.5.4-linux-arm64.tar.gz');
   });
 
   it('names the runtime layer\'s target as nx.json\'s layerTargetName, which the functions\' package targets depend on', async () => {
@@ -121,7 +129,7 @@ describe('generators on a virtual tree', () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     try {
       await functionGenerator(tree, { name: 'ps-arm', runtime: 'powershell', architecture: 'arm64', skipFormat: true });
-      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/layers\/powershell-runtime-arm64 builds the PowerShell runtime layer from tools\/pwsh\/powershell-7.5.4-linux-arm64.tar.gz, which is not there yet[\s\S]*Linux arm64/);
+      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/layers\/powershell-runtime-arm64 builds the PowerShell runtime layer from layers\/powershell-runtime-arm64\/powershell-7.5.4-linux-arm64.tar.gz, which is not there yet[\s\S]*Linux arm64/);
       tree.write('vendor/pwsh.tar.gz', 'x');
       warn.mockClear();
       await functionGenerator(tree, { name: 'ps-x', runtime: 'powershell', pwshDistribution: 'vendor/pwsh.tar.gz', skipFormat: true });

@@ -51,6 +51,12 @@ function powerShellRuntimeLayer(architecture: string): { name: string; root: str
   return { name, root: `layers/${name}` };
 }
 
+/** The release as an Nx input: an archive is one file; an unpacked release is every file in its folder (a folder path alone matches none). */
+function distributionInput(pwshDistribution: string): string {
+  const rel = pwshDistribution.replace(/\/+$/, '');
+  return /\.(tar\.gz|tgz|zip)$/.test(rel) ? `{workspaceRoot}/${rel}` : `{workspaceRoot}/${rel}/**/*`;
+}
+
 function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, architecture: string, targetName: string): string {
   const { name, root } = powerShellRuntimeLayer(architecture);
   if (!tree.exists(path.posix.join(root, 'project.json'))) {
@@ -60,7 +66,7 @@ function ensurePowerShellRuntimeLayer(tree: Tree, pwshDistribution: string, arch
       targets: {
         [targetName]: {
           executor: '@nx-lambda/plugin:powershell', cache: true,
-          inputs: [`{workspaceRoot}/${pwshDistribution}`], outputs: ['{workspaceRoot}/dist/{projectRoot}'],
+          inputs: [distributionInput(pwshDistribution)], outputs: ['{workspaceRoot}/dist/{projectRoot}'],
           options: { runtimeLayer: true, runtime: 'provided.al2023', handler: 'bootstrap', architecture, pwshDistribution },
         },
       },

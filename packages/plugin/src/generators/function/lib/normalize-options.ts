@@ -108,7 +108,8 @@ export function normalizeFunctionOptions(options: FunctionGeneratorOptions): Nor
     lambdaRuntime,
     handler: defaults.handler(n),
     tags: (options.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean),
-    pwshDistribution: options.pwshDistribution ?? `tools/pwsh/powershell-7.5.4-linux-${(options.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x64'}.tar.gz`,
+    // Inside the runtime layer project by default: Nx then hashes it and `nx affected` sees a new release.
+    pwshDistribution: options.pwshDistribution ?? `layers/powershell-runtime${(options.architecture ?? 'x86_64') === 'arm64' ? '-arm64' : ''}/powershell-7.5.4-linux-${(options.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x64'}.tar.gz`,
     skipFormat: options.skipFormat ?? false,
   };
 }
