@@ -33,5 +33,7 @@ describe('notFunctionSource', () => {
     expect(['events', 'sub', 'tools'].every((d) => skip(d, true))).toBe(true);
     expect(['lib', 'lib/events'].some((d) => skip(d, true))).toBe(false);
     expect(skip('events', false)).toBe(false);
+    const withOutput = notFunctionSource(root, path.join(root, 'lib', 'out'));
+    expect([withOutput('lib/out', true), withOutput('lib', true), skip('lib/out', true)]).toEqual([true, false, false]);
   });
 });

@@ -93,10 +93,12 @@ const PROJECT_MARKERS = ['lambda.json', 'project.json'] as const;
  * `events/` at the root (sample events for invoke, as the function generator and SAM lay them out)
  * and nested projects: a folder with its own lambda.json or project.json is another Nx project,
  * whose files Nx hashes for that project and not for this one, so shipping them here would let
- * Nx restore a stale zip from its cache.
+ * Nx restore a stale zip from its cache. An `outputPath` inside the root (the zip's own folder) is
+ * skipped too: each build would ship the previous zip.
  */
-export function notFunctionSource(root: string): PathMatcher {
-  return (rel, isDir) => isDir && (rel === 'events' || PROJECT_MARKERS.some((m) => existsSync(path.join(root, rel, m))));
+export function notFunctionSource(root: string, outputPath?: string): PathMatcher {
+  const output = outputPath === undefined ? undefined : path.relative(root, outputPath).split(path.sep).join('/');
+  return (rel, isDir) => isDir && (rel === output || rel === 'events' || PROJECT_MARKERS.some((m) => existsSync(path.join(root, rel, m))));
 }
 
 /** Total bytes of regular files under a folder (what a dependency costs unzipped). */

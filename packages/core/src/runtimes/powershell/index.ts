@@ -67,7 +67,7 @@ function requiresByText(text: string): string[] {
 async function stageScripts(ctx: BuildContext, projectDir: string, scripts: readonly string[]): Promise<{ staged: string[]; outside: string[] }> {
   const match = compileGlobs(scripts);
   const staged: string[] = [];
-  const elsewhere = notFunctionSource(projectDir);
+  const elsewhere = notFunctionSource(projectDir, ctx.request.outputPath);
   const outside = outsideSources(projectDir, ctx.request.workspaceRoot);
   await copyTree(projectDir, ctx.stagingDir, {
     skip: (rel, isDir) => NOT_SCRIPTS(rel, isDir) || elsewhere(rel, isDir),

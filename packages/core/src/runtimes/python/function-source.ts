@@ -16,12 +16,11 @@ export async function stageFunctionSource(sourceDir: string, stagingDir: string,
   if (!existsSync(sourceDir)) {
     throw new LambdaPackageError('python:source', `source folder ${sourceDir} does not exist`, [], 'set "sourceDir" to the folder (relative to the project root) that holds the handler module');
   }
-  const outputRel = path.relative(sourceDir, opts.outputPath).split(path.sep).join('/');
   const copied: string[] = [];
-  const elsewhere = notFunctionSource(sourceDir);
+  const elsewhere = notFunctionSource(sourceDir, opts.outputPath);
   await copyTree(sourceDir, stagingDir, {
     skip: (rel, isDir) => {
-      if (rel === outputRel || isBuildNoise(rel, isDir, opts.keepTests) || elsewhere(rel, isDir)) return true;
+      if (isBuildNoise(rel, isDir, opts.keepTests) || elsewhere(rel, isDir)) return true;
       if (rel.includes('/')) return false;
       if (isDir) return PROJECT_DIRS.has(rel) || rel.endsWith('.egg-info');
       return PROJECT_FILES.has(rel) || /^requirements.*\.txt$/.test(rel);

@@ -61,7 +61,7 @@ function reasonFor(source: string, remote: string | undefined): string {
 async function buildFunction(ctx: BuildContext, plan: ExcludePlan): Promise<BuildResult> {
   const projectDir = projectDirOf(ctx);
   const target = rubyTarget(ctx);
-  const elsewhere = notFunctionSource(projectDir);
+  const elsewhere = notFunctionSource(projectDir, ctx.request.outputPath);
   const outside = outsideSources(projectDir, ctx.request.workspaceRoot);
   await copyTree(projectDir, ctx.stagingDir, { skip: (rel, isDir) => NOT_SOURCE.has(rel) || elsewhere(rel, isDir), onFile: outside.onFile });
   const listing = await bundleOf(ctx);

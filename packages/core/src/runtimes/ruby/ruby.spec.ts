@@ -150,6 +150,16 @@ describe('RubyStrategy bad input', () => {
     expect(r.manifest.dependencies).toEqual([]);
   });
 
+  it('leaves an outputPath inside the function folder out of its own zip (each build would ship the previous one)', async () => {
+    const inside = path.join(ws, 'fn', 'out');
+    const first = await pkg(ws, 'fn', 'app.handler', { outputPath: inside });
+    const second = await pkg(ws, 'fn', 'app.handler', { outputPath: inside });
+    const names = await ZipReader.with(second.zipPath, async (zip) => zip.fileNames);
+    expect(names.filter((n) => n.startsWith('out/'))).toEqual([]);
+    expect(second.manifest.codeSha256).toBe(first.manifest.codeSha256);
+    await fsp.rm(inside, { recursive: true, force: true });
+  });
+
   it('rejects a handler file that is not in the zip', async () => {
     const err = await failure(pkg(ws, 'fn', 'nothere.handler', { outputPath: path.join(ws, 'dist/a') }));
     expect(err.message).toMatch(/^ruby:handler - fn: handler "nothere.handler" names nothere.rb, which is not in the zip/);
