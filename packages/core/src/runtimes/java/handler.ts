@@ -46,7 +46,7 @@ function describe(m: ClassMethod): string {
 export async function checkJavaHandler(cp: ClassPath, handler: string): Promise<HandlerCheck> {
   const name = parseJavaHandler(handler);
   if (!name) {
-    return { ok: false, problem: 'is not a Java handler name', hint: 'use "com.example.Handler::handleRequest" or "com.example.Handler" (the method then defaults to handleRequest)' };
+    return { ok: false, problem: 'is not a Java handler name', hint: 'use "com.example.Handler::handleRequest", or "com.example.Handler" for a class that implements RequestHandler (the method is then handleRequest)' };
   }
   const source = cp.find(name.className);
   if (!source) {
