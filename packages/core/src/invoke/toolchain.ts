@@ -6,17 +6,19 @@ import type { Exec } from '../exec';
 
 /** First executable named `name` on PATH (`env.PATH`), or undefined. */
 export function whichOnPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathVar.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
+  return firstExecutable(pathVar.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name)));
+}
+
+/** The first of `candidates` this process may execute. */
+function firstExecutable(candidates: readonly string[]): string | undefined {
+  return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
-      return candidate;
+      return true;
     } catch {
-      // not here: try the next PATH entry
+      return false;
     }
-  }
-  return undefined;
+  });
 }
 
 /** `nodejs22.x` -> '22', `python3.12` -> '3.12', `ruby3.3` -> '3.3', `java21` -> '21', `dotnet8` -> '8'. */
@@ -88,16 +90,7 @@ function versionManagerInterpreter(family: 'python' | 'ruby', version: string): 
     return undefined;
   }
   const patch = (v: string) => Number(v.slice(version.length + 1) || 0);
-  for (const v of installed.sort((a, b) => patch(b) - patch(a))) {
-    const command = path.join(versionsDir, v, 'bin', family === 'python' ? `python${version}` : 'ruby');
-    try {
-      accessSync(command, constants.X_OK);
-      return command;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  return firstExecutable(installed.sort((a, b) => patch(b) - patch(a)).map((v) => path.join(versionsDir, v, 'bin', family === 'python' ? `python${version}` : 'ruby')));
 }
 
 /** The local node, java or dotnet version, in the same form as runtimeVersion() (python and ruby: pickInterpreter). */

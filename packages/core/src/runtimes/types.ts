@@ -6,9 +6,6 @@ export const RUNTIME_FAMILIES = ['node', 'python', 'ruby', 'java', 'go', 'dotnet
 export type RuntimeFamily = (typeof RUNTIME_FAMILIES)[number];
 export type Architecture = 'x86_64' | 'arm64';
 
-/** Source extensions tried for a Node.js handler's module, in this order (here: the graph reads it too). */
-export const NODE_ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
-
 /** One third-party dependency as resolution sees it: what the layer planner groups on. */
 export interface ResolvedDependency {
   name: string;

@@ -14,7 +14,7 @@ import {
   csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, mavenParent, powershellRequiredModules, pythonPyprojectPaths,
   pythonRequirementPaths, rubyGemfilePaths,
 } from './local-references';
-import { filesIn, readWorkspaceFile as read } from './workspace-files';
+import { filesIn, isWithinRoot, readWorkspaceFile as read } from './workspace-files';
 
 interface ProjectInfo {
   name: string;
@@ -34,8 +34,7 @@ const PATH_REFERENCES: Record<string, (text: string) => string[]> = {
 function owner(projects: readonly ProjectInfo[], rel: string): ProjectInfo | undefined {
   let best: ProjectInfo | undefined;
   for (const p of projects) {
-    const inside = p.root === '.' || p.root === '' ? true : rel === p.root || rel.startsWith(`${p.root}/`);
-    if (inside && (!best || p.root.length > best.root.length)) best = p;
+    if (isWithinRoot(rel, p.root) && (!best || p.root.length > best.root.length)) best = p;
   }
   return best;
 }

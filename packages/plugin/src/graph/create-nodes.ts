@@ -4,10 +4,10 @@ import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfigur
 import { LAYER_INPUTS, LAYER_MARKER, LAYER_TARGET_OPTION_KEYS, readLayerMarker } from './layer-marker';
 import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
-import { isRecord, LOCAL_RUN_SETTINGS, mergedDeploy } from './deploy-settings';
+import { LOCAL_RUN_SETTINGS, mergedDeploy } from './deploy-settings';
 import { localPathInputs } from './local-inputs';
 import { invalidMarkerNode, InvalidMarkerError } from './invalid-marker';
-import { parseJsonText } from './json';
+import { isRecord, parseJsonText } from './json';
 import { executorSchema, schemaProblems } from './schema-check';
 
 /** Plugin options in nx.json: `{ "plugin": "@nx-lambda/plugin", "options": { ... } }`. */

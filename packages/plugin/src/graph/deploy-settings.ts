@@ -6,6 +6,8 @@
  * deploy and invoke executors). Pure and light: the graph loads it on every Nx command.
  */
 
+import { isRecord } from './json';
+
 /** Deploy options that are maps: merged variable by variable, not replaced. */
 const MERGED_MAPS = ['environment', 'tags'] as const;
 
@@ -14,8 +16,6 @@ const MERGED_MAPS = ['environment', 'tags'] as const;
  * invoke target gets them from `deploy` (createNodes) and from the stage `--stage` names.
  */
 export const LOCAL_RUN_SETTINGS = ['timeout', 'memorySize', 'environment'] as const;
-
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `over` on `base`: key by key, the maps variable by variable. */
 export function overlaySettings(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

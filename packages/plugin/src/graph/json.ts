@@ -1,3 +1,6 @@
+/** A JSON object (not null, not an array): what lambda.json, a schema's "object" and the deploy settings maps are. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
  * JSON as Nx reads project.json and nx.json: comments and trailing commas allowed, and a syntax
  * error says line and column with the lines around it. Plain JSON goes through JSON.parse; Nx's

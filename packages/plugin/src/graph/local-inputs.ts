@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { NODE_ENTRY_EXTENSIONS, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import type { RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
+import { NODE_ENTRY_EXTENSIONS, parseHandler } from '@nx-lambda/core/dist/runtimes/node/handler-name';
 import { csprojReferences, goLocalPaths, goModulePath, goRequires, pythonPyprojectPaths, pythonRequirementPaths, rubyGemfilePaths } from './local-references';
 import { FUNCTION_MARKER } from './marker';
-import { filesIn, readWorkspaceFile } from './workspace-files';
+import { filesIn, isWithinRoot, readWorkspaceFile } from './workspace-files';
 
 /** One manifest (workspace-relative) and the local paths it references, relative to its folder. */
 interface Manifest {
@@ -53,8 +54,7 @@ export function localPathInputs(workspaceRoot: string, projectRoot: string, fami
     default:
       return [];
   }
-  const inside = (rel: string) => projectRoot === '.' || projectRoot === '' || rel === projectRoot || rel.startsWith(`${projectRoot}/`);
-  return [...reached].filter((rel) => !inside(rel)).sort().map((rel) => (isFile(workspaceRoot, rel) ? `{workspaceRoot}/${rel}` : `{workspaceRoot}/${rel ? `${rel}/` : ''}**/*`));
+  return [...reached].filter((rel) => !isWithinRoot(rel, projectRoot)).sort().map((rel) => (isFile(workspaceRoot, rel) ? `{workspaceRoot}/${rel}` : `{workspaceRoot}/${rel ? `${rel}/` : ''}**/*`));
 }
 
 /** `ref` from the folder of `manifest`, workspace-relative and `/`-separated; undefined when it leaves the workspace. */
@@ -115,11 +115,9 @@ function goWorkModules(workspaceRoot: string, moduleDirs: readonly string[]): st
  */
 function packageTypeInputs(workspaceRoot: string, projectRoot: string, options: Readonly<Record<string, unknown>>): string[] {
   if (options.format !== undefined && options.format !== 'auto') return [];
-  const handler = typeof options.handler === 'string' ? options.handler : '';
-  const slash = handler.lastIndexOf('/');
-  const dot = handler.indexOf('.', slash + 1);
-  if (dot <= slash + 1) return [];
-  const module = path.posix.join(projectRoot, handler.slice(0, dot));
+  const parsed = parseHandler(typeof options.handler === 'string' ? options.handler : '');
+  if (!parsed) return [];
+  const module = path.posix.join(projectRoot, parsed.module);
   const firstFound = NODE_ENTRY_EXTENSIONS.find((ext) => isFile(workspaceRoot, `${module}${ext}`));
   if (firstFound !== '.js') return [];
   const inputs: string[] = [];

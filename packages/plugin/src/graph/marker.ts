@@ -3,7 +3,7 @@ import * as path from 'node:path';
 // The one module of core the graph needs: constants only, so computing the graph does not load the engine.
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { InvalidMarkerError } from './invalid-marker';
-import { parseJsonText } from './json';
+import { isRecord, parseJsonText } from './json';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
 export interface FunctionMarker {
@@ -31,7 +31,7 @@ export function readFunctionMarker(workspaceRoot: string, markerPath: string): F
   } catch (err) {
     throw new InvalidMarkerError(`nx-lambda: ${markerPath} is not valid JSON: ${(err as Error).message}\nFix the file; it must be an object with at least "runtime" and "handler".`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new InvalidMarkerError(`nx-lambda: ${markerPath} must be a JSON object with at least "runtime" and "handler".`);
   }
   const m = parsed as FunctionMarker;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isRecord } from './json';
 
 /**
  * The checks Nx makes of a target's options against its executor's schema.json, for the
@@ -31,7 +32,7 @@ function typeMatches(type: string | undefined, value: unknown): boolean {
     case 'number': return typeof value === 'number' && Number.isFinite(value);
     case 'integer': return Number.isInteger(value);
     case 'array': return Array.isArray(value);
-    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'object': return isRecord(value);
     default: return true;
   }
 }
@@ -57,8 +58,8 @@ export function schemaProblems(schema: OptionSchema, value: unknown, where = '')
     const items = schema.items;
     value.forEach((item, i) => problems.push(...schemaProblems(items, item, `${where}[${i}]`)));
   }
-  if (schema.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
+  if (schema.type === 'object' && isRecord(value)) {
+    const record = value;
     const inner = (key: string) => (where ? `${where}.${key}` : key);
     for (const key of schema.required ?? []) if (record[key] === undefined) problems.push(`"${inner(key)}" is missing`);
     for (const [key, v] of Object.entries(record)) {

@@ -7,6 +7,12 @@ export function readWorkspaceFile(workspaceRoot: string, rel: string): string | 
   return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
 }
 
+/** Whether workspace-relative `rel` is the project root `root` or lies under it (`.` and `` are the workspace root). */
+export function isWithinRoot(rel: string, root: string): boolean {
+  const r = root.replace(/\/+$/, '');
+  return r === '.' || r === '' || rel === r || rel.startsWith(`${r}/`);
+}
+
 /** Files of one folder (not below it) whose names end in `ext`, as workspace-relative paths. */
 export function filesIn(workspaceRoot: string, root: string, ext: string): string[] {
   const dir = path.join(workspaceRoot, root);

@@ -1,29 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
-import { NODE_ENTRY_EXTENSIONS, type FunctionBuildRequest } from '../types';
+import type { FunctionBuildRequest } from '../types';
+import { NODE_ENTRY_EXTENSIONS, parseHandler, type ParsedHandler } from './handler-name';
 
-export interface ParsedHandler {
-  /** Module path without extension, relative to the project root: `src/handler`. */
-  module: string;
-  /** What follows the module: `handler`, or `api.get` for a nested property. */
-  exportPath: string;
-  /** First segment of exportPath: the name the bundle must export. */
-  exportName: string;
-}
-
-/**
- * Splits a handler the way Lambda's Node.js runtime does: the module is everything up to the
- * first dot after the last `/`; the rest is the (possibly nested) export.
- */
-export function parseHandler(handler: string): ParsedHandler | undefined {
-  const slash = handler.lastIndexOf('/');
-  const dot = handler.indexOf('.', slash + 1);
-  if (dot <= slash + 1 || dot === handler.length - 1) return undefined;
-  const exportPath = handler.slice(dot + 1);
-  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(exportPath)) return undefined;
-  return { module: handler.slice(0, dot), exportPath, exportName: exportPath.split('.')[0] };
-}
+export { parseHandler, type ParsedHandler };
 
 export interface EntryPoint extends ParsedHandler {
   /** Entry file relative to the workspace root, `/`-separated (what esbuild and the manifest see). */

@@ -254,6 +254,15 @@ function splitMetafile(metafile: esbuild.Metafile, entryFile: string, outdir: st
   return { inputs: Object.fromEntries(Object.keys(metafile.inputs).filter((k) => inputs[k]).map((k) => [k, inputs[k]])), outputs };
 }
 
+/** The imports esbuild reports it could not resolve, in its order. */
+function unresolvedImports(err: unknown): string[] {
+  const errors = (err as esbuild.BuildFailure).errors;
+  return (Array.isArray(errors) ? errors : []).map((e) => /^Could not resolve "([^"]+)"/.exec(e.text)?.[1]).filter((s): s is string => !!s);
+}
+
+/** A package name (or tsconfig alias), not a relative or absolute path. */
+const isBareImport = (specifier: string) => !specifier.startsWith('.') && !specifier.startsWith('/');
+
 /**
  * When a bare import esbuild could not resolve is a path alias of the workspace's tsconfig.base.json
  * and the tsconfig esbuild read for the function is another file that does not extend it (a
@@ -261,7 +270,7 @@ function splitMetafile(metafile: esbuild.Metafile, entryFile: string, outdir: st
  * install. A textual look at both files: it only chooses the hint.
  */
 async function baseAliasHint(request: FunctionBuildRequest, options: ResolvedNodeOptions, err: unknown): Promise<string | undefined> {
-  const specifier = ((err as esbuild.BuildFailure).errors ?? []).map((e) => /^Could not resolve "([^"./][^"]*)"/.exec(e.text)?.[1]).find((s) => s !== undefined);
+  const specifier = unresolvedImports(err).find(isBareImport);
   const used = specifier === undefined ? undefined : await tsconfigFor(request, options);
   if (specifier === undefined || used === undefined || path.posix.basename(used) === 'tsconfig.base.json') return undefined;
   const read = (rel: string) => fsp.readFile(path.join(request.workspaceRoot, rel), 'utf8').catch(() => '');
@@ -281,10 +290,10 @@ function bundleError(request: FunctionBuildRequest, entry: EntryPoint, err: unkn
   const errors = (err as esbuild.BuildFailure).errors;
   if (!Array.isArray(errors)) return err as Error;
   const details = errors.slice(0, 20).map(formatMessage);
-  const unresolved = errors.map((e) => /^Could not resolve "([^"]+)"/.exec(e.text)?.[1]).filter((s): s is string => !!s);
+  const unresolved = unresolvedImports(err);
   if (unresolved.length) {
     const first = unresolved[0];
-    const bare = !first.startsWith('.') && !first.startsWith('/');
+    const bare = isBareImport(first);
     return new LambdaPackageError('node:bundle', `${request.projectName}: cannot resolve import "${first}"${unresolved.length > 1 ? ` (and ${unresolved.length - 1} more)` : ''}`, details,
       aliasHint ?? (bare
         ? `install "${first}" at the workspace root (npm install ${first}) so the lockfile pins it, or add it to "external" if the Lambda runtime or a layer provides it`

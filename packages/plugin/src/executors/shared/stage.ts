@@ -1,5 +1,6 @@
 import { LambdaPackageError } from '@nx-lambda/core';
-import { isRecord, overlaySettings } from '../../graph/deploy-settings';
+import { overlaySettings } from '../../graph/deploy-settings';
+import { isRecord } from '../../graph/json';
 import { executorSchema, schemaProblems } from '../../graph/schema-check';
 
 /** How a target picks a stage: `--stage` and the named stages (lambda.json's `deploy.stages`). */

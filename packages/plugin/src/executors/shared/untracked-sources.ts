@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { isWithinRoot } from '../../graph/workspace-files';
 
 const SHOWN = 5;
 
@@ -29,8 +30,7 @@ export function trackedRoots(context: ExecutorContext, projectName: string): str
  * restores the old zip from its cache.
  */
 export function untrackedSourcesWarning(task: { project: string; target: string }, sources: readonly string[], roots: readonly string[]): string | undefined {
-  const inside = (file: string) => roots.some((root) => root === '.' || root === '' || file.startsWith(`${root.replace(/\/+$/, '')}/`));
-  const untracked = sources.filter((file) => !inside(file));
+  const untracked = sources.filter((file) => !roots.some((root) => isWithinRoot(file, root)));
   if (!untracked.length) return undefined;
   const more = untracked.length > SHOWN ? [`    (and ${untracked.length - SHOWN} more)`] : [];
   const { project, target } = task;
