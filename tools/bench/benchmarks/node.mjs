@@ -67,8 +67,27 @@ async function nxWorkspace(h) {
   await writeFiles(ws, files);
   await h.exec('npm', ['install', '--no-audit', '--no-fund'], { cwd: ws });
   await linkRepoModules(path.join(h.root, 'node_modules'), path.join(ws, 'node_modules'));
+  await writeFiles(ws, FLOOR_FILES);
   return ws;
 }
+
+/**
+ * Nx's floor: an executor that does nothing, declared like ours (batch implementation, preferBatch),
+ * as target `floor` of fn01. `nx run fn01:floor` costs what Nx costs before and around any executor
+ * (project graph with our plugin loaded, task hashing, the task worker process), so the ratio of
+ * floor to sls@3 is the best any Nx executor could reach in that mode.
+ */
+const FLOOR_FILES = {
+  'node_modules/nxl-bench-floor/package.json': JSON.stringify({ name: 'nxl-bench-floor', version: '1.0.0', executors: './executors.json' }),
+  'node_modules/nxl-bench-floor/executors.json': JSON.stringify({ executors: { nothing: {
+    implementation: './nothing.js', batchImplementation: './nothing.js#batch', preferBatch: true, schema: './schema.json', description: 'does nothing',
+  } } }),
+  'node_modules/nxl-bench-floor/schema.json': JSON.stringify({ type: 'object', properties: {} }),
+  'node_modules/nxl-bench-floor/nothing.js': `exports.default = async () => ({ success: true });
+exports.batch = async (taskGraph) => Object.fromEntries(Object.keys(taskGraph.tasks).map((id) => [id, { success: true }]));
+`,
+  'apps/fn01/project.json': JSON.stringify({ name: 'fn01', targets: { floor: { executor: 'nxl-bench-floor:nothing', cache: false } } }),
+};
 
 const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
@@ -178,6 +197,7 @@ async function measureNx(h, ws, nxBin, mode) {
   const tag = `[${mode.label}]`;
   await nx(['show', 'projects']); // starts the daemon in daemon mode; warms the OS cache in both
   const noop = await h.time(`ours ${tag}: nx show projects (Nx start-up)`, () => nx(['show', 'projects']));
+  const floor = await h.time(`Nx floor ${tag}: nx run fn01:floor (an executor that does nothing)`, () => nx(['run', 'fn01:floor']));
   const one = await h.time(`ours ${tag}: nx run fn01:package (cold)`, () => nx(['run', 'fn01:package', '--skip-nx-cache']));
   const tenRun = await h.time(`ours ${tag}: nx run-many -t package, 10 functions (cold)`, () => nx(['run-many', '-t', 'package', '-p', ten, '--skip-nx-cache']));
   const twenty = await h.time(`ours ${tag}: nx run-many -t package, 20 functions (cold)`, () => nx(['run-many', '-t', 'package', '--skip-nx-cache']), { runs: 1 });
@@ -190,7 +210,7 @@ async function measureNx(h, ws, nxBin, mode) {
   h.report(`ours ${tag}: warm run restores every zip (${restored} of ${COUNT}): ${restored === COUNT ? 'PASS' : 'FAIL'}`, restored === COUNT ? 1 : 0, 'bool');
   h.report(`ours ${tag}: per function, 20 cold via Nx`, twenty.median / COUNT, 'ms');
   if (mode.env.NX_DAEMON === 'true') await nx(['daemon', '--stop']);
-  return { ...mode, noop, one, ten: tenRun };
+  return { ...mode, noop, floor, one, ten: tenRun };
 }
 
 export default async function nodeBench(h) {
@@ -230,6 +250,7 @@ export default async function nodeBench(h) {
       h.ratio(ratioLabel(m, '1 function: ours (nx run, cold) / sls@3'), m.one.median, one, barFor(m, 0.75));
       h.ratio(ratioLabel(m, '10 functions: ours (nx run-many, cold) / sls@3'), m.ten.median, ten, barFor(m, 0.6));
       h.ratio(`[${m.label}] info: Nx start-up alone (show projects) / sls@3 1 function`, m.noop.median, one, { max: Infinity });
+      h.ratio(`[${m.label}] info: Nx floor (a do-nothing executor) / sls@3 1 function`, m.floor.median, one, { max: Infinity });
     }
   }
 
