@@ -64,17 +64,23 @@ export async function installLocked(
   const installDir = path.join(ctx.workDir, `npm-${opts.label}`);
   await fsp.mkdir(installDir, { recursive: true });
   const name = 'nx-lambda-node-modules';
-  await fsp.writeFile(path.join(installDir, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true, dependencies }, null, 2));
+  const overrides = await workspaceOverrides(ctx.request.workspaceRoot, where);
+  await fsp.writeFile(path.join(installDir, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true, dependencies, ...(overrides ? { overrides } : {}) }, null, 2));
   await fsp.writeFile(path.join(installDir, LOCKFILE), JSON.stringify({
     name, version: '0.0.0', lockfileVersion: 3, requires: true,
     packages: { '': { name, version: '0.0.0', dependencies }, ...lockPackages },
   }, null, 2));
-  await ctx.exec({
-    where, command: 'npm', cwd: installDir, timeoutMs: INSTALL_TIMEOUT_MS,
-    args: ['ci', '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error',
-      `--os=${platform.os}`, `--cpu=${platform.cpu}`, `--libc=${platform.libc}`],
+  const args = ['ci', '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error',
+    `--os=${platform.os}`, `--cpu=${platform.cpu}`, `--libc=${platform.libc}`];
+  const ci = await ctx.exec({
+    where, command: 'npm', cwd: installDir, timeoutMs: INSTALL_TIMEOUT_MS, args, okCodes: [0, 1],
     env: { npm_config_update_notifier: 'false' },
   });
+  if (ci.code !== 0) {
+    throw new LambdaPackageError(where, `npm ci of the ${opts.label}'s locked packages failed`,
+      [`command: npm ${args.join(' ')}`, `cwd: ${installDir}`, ...npmErrorLines(ci.stderr || ci.stdout)],
+      `if npm says the lockfile is out of sync, run npm install at the workspace root and commit ${LOCKFILE}; otherwise fix what npm names above`);
+  }
   await copyTree(path.join(installDir, 'node_modules'), path.join(opts.destDir, 'node_modules'), {
     filter: (rel, isDir) => !(isDir && path.posix.basename(rel) === '.bin') && rel !== '.package-lock.json',
   });
@@ -85,6 +91,50 @@ export async function installLocked(
     installed.push({ name: pkg.name, version: pkg.version, path: key, size: await packageBytes(dir), platform: platformKey(pkg.entry, platform) });
   }
   return installed;
+}
+
+/**
+ * What npm says went wrong, without the usage text it appends to some errors (`npm ci` out of sync
+ * prints its whole option list after "Missing: ms@2.1.2 from lock file"), and where its log is.
+ */
+export function npmErrorLines(output: string): string[] {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd());
+  const usage = lines.findIndex((l) => /^npm error (Usage:|Clean install a project)/.test(l));
+  const said = (usage < 0 ? lines : lines.slice(0, usage)).filter((l) => l && l !== 'npm error');
+  const log = usage < 0 ? [] : lines.filter((l) => /complete log of this run/.test(l));
+  return [...said.slice(0, 30), ...(said.length > 30 ? [`... (${said.length - 30} more lines)`] : []), ...log];
+}
+
+/**
+ * The workspace's npm `overrides` (root package.json), for the scratch install: the lockfile's
+ * entries keep the ranges packages declare (debug asks for ms 2.1.2), so without the overrides that
+ * chose other versions (ms 2.1.3) `npm ci` finds the lockfile out of date. A `$name` reference
+ * means the root's own spec for `name`, which the scratch package.json does not have: resolved here.
+ */
+async function workspaceOverrides(workspaceRoot: string, where: string): Promise<Record<string, unknown> | undefined> {
+  const file = path.join(workspaceRoot, 'package.json');
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(await fsp.readFile(file, 'utf8'));
+  } catch {
+    return undefined; // no root package.json, or one npm itself could not read: nothing npm would apply
+  }
+  const overrides = pkg.overrides;
+  if (!overrides || typeof overrides !== 'object') return undefined;
+  const specs: Record<string, unknown> = { ...(pkg.devDependencies as object), ...(pkg.optionalDependencies as object), ...(pkg.dependencies as object) };
+  const resolve = (value: unknown, at: string): unknown => {
+    if (typeof value === 'string' && value.startsWith('$')) {
+      const spec = specs[value.slice(1)];
+      if (typeof spec !== 'string') {
+        throw new LambdaPackageError(where, `package.json's overrides refer to ${value} at "${at}", which is not a dependency of the workspace root`,
+          [`file: ${file}`], `add ${value.slice(1)} to the root package.json's dependencies or write the version in overrides, then run npm install`);
+      }
+      return spec;
+    }
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, at ? `${at} > ${k}` : k)]));
+    return value;
+  };
+  return resolve(overrides, '') as Record<string, unknown>;
 }
 
 /** Bytes of one installed package, not counting packages nested in its own node_modules. */
