@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError, conflict, invalid, notFound } from './api-error.mjs';
 import { BLOCK_FIELDS, blocksFrom, defaultBlocks } from './function-config.mjs';
+import { LayerStore } from './layer-store.mjs';
 import { mergeTags, removeTags } from './tags.mjs';
 import { unzippedSize } from './zip-size.mjs';
 
@@ -29,8 +30,9 @@ export class LambdaState {
     this.s3 = opts.s3;
     /** @type {Map<string, any>} */
     this.functions = new Map();
-    /** @type {Map<string, any[]>} layer name -> versions, oldest first */
-    this.layers = new Map();
+    this.layerStore = new LayerStore({ region: this.region, account: ACCOUNT });
+    /** @type {Map<string, any[]>} layer name -> live versions, oldest first */
+    this.layers = this.layerStore.layers;
     this.revision = 0;
     /**
      * Deprecated runtimes in Lambda's "block function update" phase: no create with them, no new
@@ -53,7 +55,6 @@ export class LambdaState {
   }
 
   functionArn(name) { return `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${name}`; }
-  layerArn(name) { return `arn:aws:lambda:${this.region}:${ACCOUNT}:layer:${name}`; }
 
   /** Accepts a name, a function ARN or `name:qualifier`. */
   resolveName(raw) {
@@ -89,14 +90,16 @@ export class LambdaState {
     return { bytes, codeSha256: createHash('sha256').update(bytes).digest('base64'), codeSize: bytes.length, unzippedSize: size };
   }
 
-  /** Layer ARNs -> [{Arn, CodeSize}], checking existence, count and the unzipped total. */
-  layerRefs(arns, functionUnzipped) {
+  /**
+   * Layer ARNs -> [{Arn, CodeSize}], checking existence, count and the unzipped total. `kept`: the
+   * ARNs the function has now, which stay usable after their version is deleted.
+   */
+  layerRefs(arns, functionUnzipped, kept = []) {
     const list = arns ?? [];
     if (list.length > LIMITS.maxLayers) throw invalid(`Cannot reference more than ${LIMITS.maxLayers} layers.`);
     let total = functionUnzipped;
     const refs = list.map((arn) => {
-      const m = /^(arn:aws[\w-]*:lambda:[^:]+:\d+:layer:([^:]+)):(\d+)$/.exec(arn);
-      const v = m && this.layers.get(m[2])?.find((x) => x.Version === Number(m[3]));
+      const v = this.layerStore.resolve(arn, kept.some((l) => l.Arn === arn));
       if (!v) throw invalid(`Layer version ${arn} does not exist.`);
       total += v.unzippedSize;
       return { Arn: arn, CodeSize: v.Content.CodeSize };
@@ -202,7 +205,7 @@ export class LambdaState {
     this.assertIdle(f);
     this.assertRuntimeNotBlocked(f.config.Runtime);
     const code = this.code(body, 'UpdateFunctionCode');
-    this.layerRefs(f.config.Layers?.map((l) => l.Arn), code.unzippedSize);
+    this.layerRefs(f.config.Layers?.map((l) => l.Arn), code.unzippedSize, f.config.Layers);
     f.code = code;
     Object.assign(f.config, { CodeSha256: code.codeSha256, CodeSize: code.codeSize });
     if (body.Architectures) f.config.Architectures = body.Architectures;
@@ -218,7 +221,7 @@ export class LambdaState {
     const next = {};
     for (const k of ['Role', 'Handler', 'Runtime', 'Description', 'Timeout', 'MemorySize']) if (body[k] !== undefined) next[k] = body[k];
     if (body.Environment !== undefined) next.Environment = { Variables: { ...(body.Environment.Variables ?? {}) } };
-    if (body.Layers !== undefined) next.Layers = this.layerRefs(body.Layers, f.code.unzippedSize);
+    if (body.Layers !== undefined) next.Layers = this.layerRefs(body.Layers, f.code.unzippedSize, f.config.Layers);
     Object.assign(next, blocksFrom(body, f.config));
     Object.assign(f.config, next);
     this.beginUpdate(f, false);
@@ -302,44 +305,30 @@ export class LambdaState {
   }
 
   publishLayerVersion(layerName, body) {
-    const code = this.code(body.Content, 'PublishLayerVersion');
-    const versions = this.layers.get(layerName) ?? [];
-    this.layers.set(layerName, versions);
-    const Version = versions.length + 1;
-    const v = {
-      Content: { Location: `https://awslambda-${this.region}-layers.s3.${this.region}.amazonaws.com/snapshots/${layerName}-${Version}`, CodeSha256: code.codeSha256, CodeSize: code.codeSize },
-      LayerArn: this.layerArn(layerName),
-      LayerVersionArn: `${this.layerArn(layerName)}:${Version}`,
-      Description: body.Description ?? '',
-      CreatedDate: new Date().toISOString().replace('Z', '+0000'),
-      Version,
-      CompatibleRuntimes: body.CompatibleRuntimes,
-      CompatibleArchitectures: body.CompatibleArchitectures,
-      LicenseInfo: body.LicenseInfo,
-      unzippedSize: code.unzippedSize,
-    };
-    versions.push(v);
-    return layerView(v);
+    return this.layerStore.publish(layerName, body, this.code(body.Content, 'PublishLayerVersion'));
   }
 
-  /** Newest first, like Lambda; `Marker` is the index to continue from. */
-  listLayerVersions(layerName, query) {
-    let all = [...(this.layers.get(layerName) ?? [])].reverse();
-    if (query.get('CompatibleRuntime')) all = all.filter((v) => v.CompatibleRuntimes?.includes(query.get('CompatibleRuntime')));
-    if (query.get('CompatibleArchitecture')) all = all.filter((v) => v.CompatibleArchitectures?.includes(query.get('CompatibleArchitecture')));
+  listLayerVersions(layerName, query) { return this.layerStore.listVersions(layerName, query); }
+  getLayerVersion(layerName, version) { return this.layerStore.get(layerName, version); }
+  deleteLayerVersion(layerName, version) { this.layerStore.delete(layerName, version); }
+  listLayers(query) { return this.layerStore.listLayers(query); }
+
+  /**
+   * ListFunctions: $LATEST of each function by name, and with FunctionVersion=ALL its published
+   * versions after it; `Marker` is the index to continue from. Like Lambda, without the state fields.
+   */
+  listFunctions(query) {
+    const all = [...this.functions.keys()].sort().flatMap((name) => {
+      const f = this.functions.get(name);
+      return query.get('FunctionVersion') === 'ALL' ? [f.config, ...f.versions] : [f.config];
+    });
     const start = Number(query.get('Marker') ?? 0);
     const max = Math.min(Number(query.get('MaxItems') ?? 50), 50);
-    const page = all.slice(start, start + max).map((v) => {
-      const { Content: _content, ...rest } = layerView(v);
+    const page = all.slice(start, start + max).map((c) => {
+      const { State: _s, StateReason: _sr, StateReasonCode: _src, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _urc, ...rest } = this.view(c);
       return rest;
     });
-    return { LayerVersions: page, NextMarker: start + max < all.length ? String(start + max) : undefined };
-  }
-
-  getLayerVersion(layerName, version) {
-    const v = this.layers.get(layerName)?.find((x) => x.Version === Number(version));
-    if (!v) throw notFound(`The resource you requested does not exist: ${this.layerArn(layerName)}:${version}`);
-    return layerView(v);
+    return { Functions: page, NextMarker: start + max < all.length ? String(start + max) : undefined };
   }
 
   /** What the SDK sees: no internal fields, no undefined keys. */
@@ -356,9 +345,4 @@ function failUpdate(c, pending, { reasonCode, reason }) {
 
 function sameConfig(a, b) {
   return CONFIG_FIELDS.every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
-}
-
-function layerView(v) {
-  const { unzippedSize: _size, ...rest } = v;
-  return JSON.parse(JSON.stringify(rest));
 }

@@ -24,7 +24,7 @@ export interface LambdaApi {
   endpoint: string;
   port: number;
   region: string;
-  /** In-memory state (functions, versions, aliases, layers, s3) for assertions. */
+  /** In-memory state (functions, versions, aliases, live layer versions, s3) for assertions. */
   state: {
     functions: Map<string, { config: Record<string, any>; versions: Record<string, any>[]; aliases: Map<string, Record<string, any>>; tags: Record<string, string> }>;
     layers: Map<string, Record<string, any>[]>;

@@ -4,6 +4,7 @@
 //   new LambdaClient({ endpoint: api.endpoint, region: api.region, ... });
 //   api.counts.UpdateFunctionCode; api.lastInput.UpdateFunctionConfiguration; api.writeCalls(); await api.close();
 //   api.state.failNextUpdate('fn', 'EniLimitExceeded', '...'): the next create/update of fn fails as Lambda fails one.
+//   DeleteLayerVersion, ListLayers and ListFunctions (FunctionVersion=ALL) as the Lambda API reference describes them (layer-store.mjs).
 // Run alone: `node tools/lambda-api/server.mjs [port]` prints {"endpoint": ...}.
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +14,7 @@ import { decodeAwsChunked, S3Store } from './s3-store.mjs';
 /** Operations that change state: what "zero write calls" counts. */
 export const WRITE_OPERATIONS = [
   'CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion',
-  'CreateAlias', 'UpdateAlias', 'PublishLayerVersion', 'TagResource', 'UntagResource', 'PutObject',
+  'CreateAlias', 'UpdateAlias', 'PublishLayerVersion', 'DeleteLayerVersion', 'TagResource', 'UntagResource', 'PutObject',
 ];
 
 const F = '/2015-03-31/functions';
@@ -21,6 +22,7 @@ const L = '/2018-10-31/layers';
 const T = '/2017-03-31/tags';
 const ROUTES = [
   ['POST', /^\/2015-03-31\/functions\/?$/, 'CreateFunction', (s, m, b) => [201, s.createFunction(b)]],
+  ['GET', /^\/2015-03-31\/functions\/?$/, 'ListFunctions', (s, m, b, q) => [200, s.listFunctions(q)]],
   ['GET', /^\/2015-03-31\/functions\/([^/]+)\/?$/, 'GetFunction', (s, m, b, q) => [200, s.getFunction(m[1], q.get('Qualifier') ?? undefined)]],
   ['GET', /^\/2015-03-31\/functions\/([^/]+)\/configuration$/, 'GetFunctionConfiguration', (s, m, b, q) => [200, s.configFor(m[1], q.get('Qualifier') ?? undefined)]],
   ['PUT', /^\/2015-03-31\/functions\/([^/]+)\/code$/, 'UpdateFunctionCode', (s, m, b) => [200, s.updateFunctionCode(m[1], b)]],
@@ -33,6 +35,8 @@ const ROUTES = [
   ['POST', /^\/2018-10-31\/layers\/([^/]+)\/versions$/, 'PublishLayerVersion', (s, m, b) => [201, s.publishLayerVersion(m[1], b)]],
   ['GET', /^\/2018-10-31\/layers\/([^/]+)\/versions$/, 'ListLayerVersions', (s, m, b, q) => [200, s.listLayerVersions(m[1], q)]],
   ['GET', /^\/2018-10-31\/layers\/([^/]+)\/versions\/(\d+)$/, 'GetLayerVersion', (s, m) => [200, s.getLayerVersion(m[1], m[2])]],
+  ['DELETE', /^\/2018-10-31\/layers\/([^/]+)\/versions\/(\d+)$/, 'DeleteLayerVersion', (s, m) => [204, s.deleteLayerVersion(m[1], m[2])]],
+  ['GET', /^\/2018-10-31\/layers\/?$/, 'ListLayers', (s, m, b, q) => [200, s.listLayers(q)]],
   // The resource is the function ARN, URL-encoded into one path segment.
   ['GET', /^\/2017-03-31\/tags\/([^/]+)$/, 'ListTags', (s, m) => [200, s.listTags(m[1])]],
   ['POST', /^\/2017-03-31\/tags\/([^/]+)$/, 'TagResource', (s, m, b) => [204, s.tagResource(m[1], b)]],

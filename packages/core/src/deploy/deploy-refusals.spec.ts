@@ -56,15 +56,18 @@ describe('an update Lambda accepts, then fails (LastUpdateStatus Failed)', () =>
     expect(api.writeCalls()).toBe(0);
   });
 
-  it('a create that fails (State Failed) is said with the reason; a re-run refuses before any write, saying to delete the function', async () => {
+  it('a create that fails (State Failed) is said with the reason; a re-run fails it before any write, saying to delete the function', async () => {
     api.state.failNextUpdate('bad-subnet-fn', 'InvalidSubnet', 'The subnet ID subnet-0abc does not exist.');
     const first = await deployFunctions([await spec('bad-subnet-fn')], opts());
     expect(first.ok).toBe(false);
     expect(first.report).toMatch(/error: deploy:wait - function bad-subnet-fn: Lambda could not create it \(State Failed, InvalidSubnet: The subnet ID subnet-0abc does not exist\.\)\n\s+Fix: [^\n]*aws lambda delete-function --function-name bad-subnet-fn/);
     expect(JSON.stringify(first)).not.toContain(SECRET);
     api.resetCounts();
-    await expect(deployFunctions([await spec('bad-subnet-fn')], opts())).rejects.toThrow(
-      /^deploy:plan - function bad-subnet-fn is in state Failed: its creation failed \(InvalidSubnet: [^\n]*\)\n\s+Fix: Lambda does not update a function whose creation failed: [^\n]*delete-function --function-name bad-subnet-fn/);
+    const rerun = await deployFunctions([await spec('bad-subnet-fn')], opts());
+    expect(rerun.ok).toBe(false);
+    expect(rerun.functions).toEqual([expect.objectContaining({ functionName: 'bad-subnet-fn', action: 'refused', status: 'failed' })]);
+    expect(rerun.report).toMatch(
+      /^Deploy failed before any change:\n {2}function bad-subnet-fn: failed \(not done: deploy\)\n\s+error: deploy:plan - function bad-subnet-fn is in state Failed: its creation failed \(InvalidSubnet: [^\n]*\)\n\s+Fix: Lambda does not update a function whose creation failed: [^\n]*delete-function --function-name bad-subnet-fn/);
     expect(api.writeCalls()).toBe(0);
   });
 });

@@ -245,7 +245,9 @@ describe('bad input', () => {
   it('a new function without a role fails at plan time with no write call', async () => {
     const a = await artifact('no-role', 'no-role-fn', 'exports.handler = async () => 0;');
     api.resetCounts();
-    await expect(deployFunctions([{ artifactDir: a.dir }], opts())).rejects.toThrow(/^deploy:plan - function no-role-fn does not exist yet and no "role" is set[\s\S]*Fix: set "role"/);
+    const result = await deployFunctions([{ artifactDir: a.dir }], opts());
+    expect(result).toMatchObject({ ok: false, functions: [{ functionName: 'no-role-fn', status: 'failed' }] });
+    expect(result.report).toMatch(/error: deploy:plan - function no-role-fn does not exist yet and no "role" is set\n\s+Fix: set "role"/);
     expect(api.writeCalls()).toBe(0);
   });
 

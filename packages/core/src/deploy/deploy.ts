@@ -9,11 +9,12 @@ import { readFunctionArtifact, readLayerArtifact, FunctionArtifact, LayerArtifac
 import { AwsClientConfig, defaultClientFactory, DeployClientFactory, limitRequestRate } from './clients';
 import { findLayerVersion, readCurrentFunction } from './current-state';
 import { formatOutcome, formatPlan } from './format';
+import { findUnusedLayerVersions, formatLayerCleanup, UnusedLayerVersion } from './layer-cleanup';
 import { copyFunctionSettings, functionSettingsProblems } from './function-settings';
 import { desiredLayerArns, planDeploy } from './plan';
 import { processRateLimiter, TokenBucket } from './rate-limit';
 import { DEFAULT_RETRY, RetryPolicy } from './retry';
-import type { DeployPlan, DesiredFunction, DesiredLayer, FunctionSettings, LayerDeployPlan } from './types';
+import type { CurrentFunction, DeployPlan, DesiredFunction, DesiredLayer, FunctionSettings, LayerDeployPlan } from './types';
 import { checkUploadable, ZipToUpload } from './upload';
 
 /** One function to deploy: its package output folder plus the settings Lambda gets. */
@@ -44,6 +45,8 @@ export interface DeployOptions {
   /** Functions deployed at the same time. */
   concurrency?: number;
   directUploadLimitBytes?: number;
+  /** Delete the layer versions of ours that no function version refers to (layer-cleanup.ts); default: only name them. */
+  pruneLayerVersions?: boolean;
   waiter?: Partial<WaiterSettings>;
   /** The seam for the AWS clients (tests point the real SDK at the loopback API). */
   clients?: DeployClientFactory;
@@ -55,7 +58,11 @@ export interface DeployOptions {
 export type ItemStatus = 'deployed' | 'unchanged' | 'failed' | 'not attempted' | 'planned';
 
 export interface LayerOutcome { name: string; action: LayerDeployPlan['action']; status: ItemStatus; arn?: string; error?: string }
-export interface FunctionOutcome { functionName: string; action: string; status: ItemStatus; done: string[]; notDone: string[]; error?: string }
+export interface FunctionOutcome {
+  functionName: string; action: string; status: ItemStatus; done: string[]; notDone: string[]; error?: string;
+  /** The function's own layers (their project names), in order: what a per-function report shows with it. */
+  layers?: string[];
+}
 
 export interface DeployResult {
   ok: boolean;
@@ -63,6 +70,10 @@ export interface DeployResult {
   plan: DeployPlan;
   layers: LayerOutcome[];
   functions: FunctionOutcome[];
+  /** Layer versions of ours no function refers to any more (deleted with pruneLayerVersions). */
+  unusedLayerVersions: UnusedLayerVersion[];
+  /** The lines about them at the end of `report` ('' when none): a report per function repeats them once. */
+  unusedLayerReport: string;
   /** Text for people: the plan, or what was deployed and what was not. */
   report: string;
 }
@@ -95,42 +106,58 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
   };
 
   const loaded = await Promise.all(specs.map(loadFunction));
+  const twice = loaded.map((l) => l.desired.functionName).find((n, i, all) => all.indexOf(n) !== i);
+  if (twice) {
+    throw new LambdaPackageError('deploy:options', `function ${twice} is given twice in one deploy`, [],
+      'deploy each function once per call (two stages of one function deploy to two function names: set "functionName" in each stage)');
+  }
   const layerArtifacts = await loadLayers(loaded);
-  const desiredLayers: DesiredLayer[] = [...layerArtifacts.values()].map((l) => ({
-    name: l.name, codeSha256: l.codeSha256, compatibleRuntimes: l.compatibleRuntimes, compatibleArchitectures: l.compatibleArchitectures,
-  }));
-  for (const z of [...loaded.map(functionZip), ...[...layerArtifacts.values()].map(layerZip)]) checkUploadable(z, { directUploadLimitBytes, s3Bucket: options.s3Bucket });
+  for (const l of loaded) checkUploadable(functionZip(l), { directUploadLimitBytes, s3Bucket: options.s3Bucket });
+  for (const z of [...layerArtifacts.values()].map(layerZip)) checkUploadable(z, { directUploadLimitBytes, s3Bucket: options.s3Bucket });
 
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const currentFunctions = Object.fromEntries(await mapLimit(loaded, concurrency, async (l) =>
-    [l.desired.functionName, await reading(`function ${l.desired.functionName}`, () => readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry, l.desired.publish))] as const));
+  // A function Lambda will not take (State Failed, no role for a create, a read refused for it)
+  // fails alone: the other functions of the run still deploy.
+  const refused = new Map<string, Error>();
+  const read = await mapLimit(loaded, concurrency, async (l) => {
+    try {
+      return await readCurrentFunction(lambda, l.desired.functionName, l.desired.alias, retry, l.desired.publish);
+    } catch (err) {
+      const subject = `function ${l.desired.functionName}`;
+      // No network, region or credentials fail every function alike: that stops the run.
+      const access = accessFailure(err, 'deploy:plan', subject, await awsTarget());
+      if (access) throw access;
+      const refusal = serviceRefusal(err, 'deploy:plan', subject);
+      if (!refusal) throw err;
+      refused.set(l.desired.functionName, refusal);
+      return undefined;
+    }
+  });
+  const currentFunctions = Object.fromEntries(loaded.flatMap((l, i) => (read[i] ? [[l.desired.functionName, read[i]] as const] : [])));
+  for (const l of loaded) {
+    const current = currentFunctions[l.desired.functionName];
+    const refusal = current && planRefusal(l.desired, current);
+    if (refusal) refused.set(l.desired.functionName, refusal);
+  }
+  const deploying = loaded.filter((l) => !refused.has(l.desired.functionName));
+  const usedLayers = new Set(deploying.flatMap((l) => l.artifact.layers));
+  const desiredLayers: DesiredLayer[] = [...layerArtifacts.values()].filter((l) => usedLayers.has(l.name)).map((l) => ({
+    name: l.name, codeSha256: l.codeSha256, compatibleRuntimes: l.compatibleRuntimes, compatibleArchitectures: l.compatibleArchitectures,
+  }));
   const inUse = new Set(Object.values(currentFunctions).flatMap((c) => c.latest?.layers ?? []));
   const currentLayers = Object.fromEntries(await mapLimit(desiredLayers, concurrency, async (l) =>
     [l.name, await reading(`layer ${l.name}`, () => findLayerVersion(lambda, l.name, l.codeSha256, retry, inUse))] as const));
-  for (const l of loaded) {
-    const stateFailed = currentFunctions[l.desired.functionName].latest?.stateFailed;
-    if (stateFailed) {
-      throw new LambdaPackageError('deploy:plan', `function ${l.desired.functionName} is in state Failed: its creation failed (${stateFailed})`, [],
-        `Lambda does not update a function whose creation failed: fix what the reason names, delete the function (aws lambda delete-function --function-name ${l.desired.functionName}), then run deploy again`);
-    }
-    const tagsError = currentFunctions[l.desired.functionName].tagsError;
-    if (l.desired.tags !== undefined && tagsError) {
-      throw new LambdaPackageError('deploy:plan', `function ${l.desired.functionName}: GetFunction returned no tags to compare "tags" with`, [tagsError],
-        'allow lambda:ListTags (and lambda:TagResource, lambda:UntagResource) to the deploying identity, or remove "tags"');
-    }
-  }
-  const plan = planDeploy({ functions: loaded.map((l) => l.desired), layers: desiredLayers, current: { functions: currentFunctions, layers: currentLayers } });
-  for (const f of plan.functions) {
-    if (f.steps.includes('create') && !loaded.find((l) => l.desired.functionName === f.functionName)?.desired.role) {
-      throw new LambdaPackageError('deploy:plan', `function ${f.functionName} does not exist yet and no "role" is set`, [],
-        'set "role" (the execution role ARN) in the deploy options or lambda.json; Lambda needs it to create the function');
-    }
-  }
+  const plan = planDeploy({ functions: deploying.map((l) => l.desired), layers: desiredLayers, current: { functions: currentFunctions, layers: currentLayers } });
+  const refusedOutcomes: FunctionOutcome[] = [...refused].map(([functionName, err]) => ({ functionName, action: 'refused', status: 'failed', done: [], notDone: ['deploy'], error: err.message }));
+  const inSpecOrder = (outcomes: FunctionOutcome[]) => loaded.flatMap((l) => outcomes.filter((o) => o.functionName === l.desired.functionName).map((o) => ({ ...o, layers: l.artifact.layers })));
   log(formatPlan(plan));
   if (options.dryRun) {
     const layers = plan.layers.map((l) => ({ name: l.name, action: l.action, status: 'planned' as const, arn: l.arn }));
-    const functions = plan.functions.map((f) => ({ functionName: f.functionName, action: f.action, status: 'planned' as const, done: [], notDone: f.steps }));
-    return { ok: true, dryRun: true, plan, layers, functions, report: formatPlan(plan) };
+    const planned = plan.functions.map((f) => ({ functionName: f.functionName, action: f.action, status: 'planned' as const, done: [], notDone: f.steps }));
+    const functions = inSpecOrder([...planned, ...refusedOutcomes]);
+    const report = refused.size ? formatOutcome([], refusedOutcomes, false, 'Deploy would refuse:') : formatPlan(plan);
+    if (refused.size) log(report);
+    return { ok: !refused.size, dryRun: true, plan, layers, functions, unusedLayerVersions: [], unusedLayerReport: '', report: refused.size ? `${formatPlan(plan)}\n${report}` : report };
   }
 
   const settings: ApplySettings = {
@@ -168,10 +195,20 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
       return { ...base, status: 'failed', done: progress.done, notDone, error: error.message };
     }
   });
-  const ok = [...layerOutcomes, ...functionOutcomes].every((o) => o.status !== 'failed' && o.status !== 'not attempted');
-  const report = formatOutcome(layerOutcomes, functionOutcomes, ok);
+  const functions = inSpecOrder([...functionOutcomes, ...refusedOutcomes]);
+  const ok = [...layerOutcomes, ...functions].every((o) => o.status !== 'failed' && o.status !== 'not attempted');
+  const deployed = new Set(functionOutcomes.filter((o) => o.status === 'deployed').map((o) => o.functionName));
+  const cleanup = deployed.size || options.pruneLayerVersions
+    ? await findUnusedLayerVersions(lambda, {
+      before: [...deployed].flatMap((name) => currentFunctions[name]?.latest?.layers ?? []),
+      current: [...layerArn.values(), ...loaded.flatMap((l) => l.spec.layerArns ?? [])],
+      layerNames: desiredLayers.map((l) => l.name), prune: options.pruneLayerVersions === true, retry,
+    })
+    : { unused: [] };
+  const unusedLayerReport = formatLayerCleanup(cleanup, (await awsTarget()).region).join('\n');
+  const report = [formatOutcome(layerOutcomes, functions, ok), ...(unusedLayerReport ? [unusedLayerReport] : [])].join('\n');
   log(report);
-  return { ok, dryRun: false, plan, layers: layerOutcomes, functions: functionOutcomes, report };
+  return { ok, dryRun: false, plan, layers: layerOutcomes, functions, unusedLayerVersions: cleanup.unused, unusedLayerReport, report };
 
   async function loadFunction(spec: DeployFunctionSpec): Promise<Loaded> {
     const artifact = await readFunctionArtifact(spec.artifactDir);
@@ -194,6 +231,24 @@ export async function deployFunctions(specs: readonly DeployFunctionSpec[], opti
     };
     return { spec, artifact, desired };
   }
+}
+
+/** Why Lambda will not take this function as it stands, before any write; undefined when it will. */
+function planRefusal(f: DesiredFunction, current: CurrentFunction): LambdaPackageError | undefined {
+  const name = f.functionName;
+  if (current.latest?.stateFailed) {
+    return new LambdaPackageError('deploy:plan', `function ${name} is in state Failed: its creation failed (${current.latest.stateFailed})`, [],
+      `Lambda does not update a function whose creation failed: fix what the reason names, delete the function (aws lambda delete-function --function-name ${name}), then run deploy again`);
+  }
+  if (f.tags !== undefined && current.tagsError) {
+    return new LambdaPackageError('deploy:plan', `function ${name}: GetFunction returned no tags to compare "tags" with`, [current.tagsError],
+      'allow lambda:ListTags (and lambda:TagResource, lambda:UntagResource) to the deploying identity, or remove "tags"');
+  }
+  if (!current.latest && !f.role) {
+    return new LambdaPackageError('deploy:plan', `function ${name} does not exist yet and no "role" is set`, [],
+      'set "role" (the execution role ARN) in the deploy options or lambda.json; Lambda needs it to create the function');
+  }
+  return undefined;
 }
 
 /** Endpoint, region and profile as the SDK uses them, for messages. */

@@ -16,6 +16,7 @@ export function formatPlan(plan: DeployPlan): string {
     for (const r of f.reasons) lines.push(`      ${r}`);
     if (f.newFunction) lines.push(...newFunctionLines(f.functionName, f.newFunction).map((l) => `      ${l}`));
   }
+  if (!plan.layers.length && !plan.functions.length) lines.push('  nothing to deploy');
   return lines.join('\n');
 }
 
@@ -47,8 +48,9 @@ function newFunctionLines(functionName: string, n: NewFunctionSummary): string[]
 }
 
 /** After apply: what was deployed and, after a failure, exactly what was not. */
-export function formatOutcome(layers: readonly LayerOutcome[], functions: readonly FunctionOutcome[], ok: boolean): string {
-  const lines = [ok ? 'Deploy finished:' : 'Deploy stopped half-way. Deployed and not deployed:'];
+export function formatOutcome(layers: readonly LayerOutcome[], functions: readonly FunctionOutcome[], ok: boolean, title?: string): string {
+  const changed = layers.some((l) => l.status === 'deployed') || functions.some((f) => f.status === 'deployed' || f.done.length > 0);
+  const lines = [title ?? (ok ? 'Deploy finished:' : changed ? 'Deploy stopped half-way. Deployed and not deployed:' : 'Deploy failed before any change:')];
   for (const l of layers) {
     lines.push(`  layer ${l.name}: ${l.status}${l.arn ? ` ${l.arn}` : ''}`);
     lines.push(...errorLines(l.error));

@@ -15,4 +15,5 @@ export { DEFAULT_RETRY } from './retry';
 export type { RetryPolicy } from './retry';
 export { formatPlan, formatOutcome } from './format';
 export { deployFunctions } from './lazy';
+export type { UnusedLayerVersion } from './layer-cleanup';
 export type { DeployFunctionSpec, DeployOptions, DeployResult, FunctionOutcome, LayerOutcome, ItemStatus } from './deploy';

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +44,26 @@ describe('withPublishLock', () => {
       await fsp.utimes(path.join(dir, held), old, old);
       expect(await withPublishLock('t', 'deps', 'sha', async () => 'taken over', { dir, staleMs: 10_000, pollMs: 5 })).toBe('taken over');
     }, { dir });
+  });
+
+  it('takes over at once a lock whose holder on this machine was killed (a re-run after Ctrl-C does not wait)', async () => {
+    const dir = await tempDir('lock');
+    const script = path.join(dir, '..', `hold-lock-${process.pid}.ts`);
+    await fsp.writeFile(script, [
+      `import { withPublishLock } from ${JSON.stringify(path.join(__dirname, 'publish-lock'))};`,
+      `void withPublishLock('t', 'deps', 'sha', () => new Promise(() => console.log('held')), { dir: ${JSON.stringify(dir)} });`,
+    ].join('\n'));
+    const holder = spawn(process.execPath, [path.join(__dirname, '../../../../node_modules/vite-node/vite-node.mjs'), script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+      holder.on('exit', (code) => reject(new Error(`the holder exited (${code}) before taking the lock`)));
+    });
+    const exited = new Promise((r) => holder.once('exit', r));
+    holder.kill('SIGKILL');
+    await exited;
+    expect(await fsp.readdir(dir)).toHaveLength(1);
+    // Default staleMs (30 min): without the holder check this waits out waitMs and throws.
+    expect(await withPublishLock('t', 'deps', 'sha', async () => 'taken over', { dir, waitMs: 20_000, pollMs: 5 })).toBe('taken over');
+    expect(await fsp.readdir(dir)).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ import { sleep } from './retry';
  * A machine-wide lock around one layer publish. `nx run-many -t deploy` runs each function's deploy
  * in its own process; two functions sharing a new layer would both see "no version with this
  * CodeSha256" and publish it twice. The holder publishes; the others wait, then find its version.
- * A directory is the lock (mkdir is atomic); a lock older than `staleMs` is from a killed process.
+ * A directory is the lock (mkdir is atomic). It names its holder (pid and host): a lock whose
+ * holder on this host is gone (a deploy killed by Ctrl-C or a cancelled CI job) is taken over at
+ * once, so the re-run does not wait for it; one whose holder cannot be checked (another host
+ * sharing the temp dir) is taken over once older than `staleMs`.
  */
 export interface PublishLockOptions {
   dir?: string;
@@ -30,12 +33,15 @@ export async function withPublishLock<T>(scope: string, layerName: string, codeS
   for (;;) {
     try {
       await fsp.mkdir(lock);
+      await fsp.writeFile(path.join(lock, OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname() }));
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const age = await fsp.stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > staleMs) {
-        await fsp.rm(lock, { recursive: true, force: true });
+      if (age > staleMs || (await holderGone(lock, age))) {
+        // Renamed away first: a lock another waiter has just taken over is not removed with it.
+        const dead = `${lock}.gone-${process.pid}-${Date.now()}`;
+        if (await fsp.rename(lock, dead).then(() => true, () => false)) await fsp.rm(dead, { recursive: true, force: true });
         continue;
       }
       if (Date.now() - started > waitMs) {
@@ -49,5 +55,26 @@ export async function withPublishLock<T>(scope: string, layerName: string, codeS
     return await fn();
   } finally {
     await fsp.rm(lock, { recursive: true, force: true });
+  }
+}
+
+const OWNER_FILE = 'owner.json';
+/** Far longer than mkdir then writeFile take. */
+const UNNAMED_LOCK_MS = 60_000;
+
+/**
+ * True when the lock names a process of this host that no longer runs, or names none long after
+ * it was made (its holder died between mkdir and writing its name). Another host's: not known.
+ */
+async function holderGone(lock: string, age: number): Promise<boolean> {
+  const owner = await fsp.readFile(path.join(lock, OWNER_FILE), 'utf8').then((t) => JSON.parse(t) as { pid?: unknown; host?: unknown }, () => undefined);
+  if (!owner) return age > UNNAMED_LOCK_MS;
+  if (owner.host !== os.hostname() || typeof owner.pid !== 'number') return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (err) {
+    // EPERM: it runs, under another user.
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

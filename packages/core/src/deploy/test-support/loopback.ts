@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { LambdaApi, LambdaApiOptions, startLambdaApi } from '../../../../../tools/lambda-api/server.mjs';
 import { tempDir } from '../../test-support/workspace';
 import type { DeployOptions } from '../deploy';
@@ -19,4 +20,19 @@ export function loopbackOptions(endpoint: string, over: DeployOptions = {}): Dep
 export async function loopbackFixture(label: string, options: LambdaApiOptions = {}): Promise<{ api: LambdaApi; root: string }> {
   useDummyAwsCredentials();
   return { api: await startLambdaApi(options), root: await tempDir(label) };
+}
+
+export interface LoopbackSuite {
+  api: LambdaApi;
+  root: string;
+  /** loopbackOptions at this suite's API. */
+  opts(over?: DeployOptions): DeployOptions;
+}
+
+/** A spec file's loopback API and temp folder: started before its tests, closed after them. */
+export function loopbackSuite(label: string, options: LambdaApiOptions = {}): LoopbackSuite {
+  const suite = { opts: (over: DeployOptions = {}) => loopbackOptions(suite.api.endpoint, over) } as LoopbackSuite;
+  beforeAll(async () => void Object.assign(suite, await loopbackFixture(label, options)));
+  afterAll(async () => suite.api?.close());
+  return suite;
 }

@@ -30,6 +30,7 @@ export interface DeployExecutorOptions {
   s3KeyPrefix?: string;
   directUploadLimitMiB?: number;
   dryRun?: boolean;
+  pruneLayerVersions?: boolean;
   maxRetries?: number;
   concurrency?: number;
   maxWaitSeconds?: number;
@@ -38,7 +39,7 @@ export interface DeployExecutorOptions {
 export const DEPLOY_OPTION_KEYS = [
   'stage', 'stages', 'functionName', 'outputPath', 'role', 'memorySize', 'timeout', 'environment', 'description',
   'ephemeralStorageMiB', 'tracing', 'vpc', 'logging', 'tags', 'layerArns', 'publish', 'alias',
-  'region', 'profile', 'endpoint', 's3Bucket', 's3KeyPrefix', 'directUploadLimitMiB', 'dryRun', 'maxRetries', 'concurrency', 'maxWaitSeconds',
+  'region', 'profile', 'endpoint', 's3Bucket', 's3KeyPrefix', 'directUploadLimitMiB', 'dryRun', 'pruneLayerVersions', 'maxRetries', 'concurrency', 'maxWaitSeconds',
 ] as const satisfies readonly (keyof DeployExecutorOptions)[];
 
 export interface DeployLocation {
@@ -97,6 +98,7 @@ export function normalizeDeployOptions(input: DeployExecutorOptions, loc: Deploy
       s3Bucket: o.s3Bucket,
       s3KeyPrefix: o.s3KeyPrefix,
       dryRun: o.dryRun ?? false,
+      pruneLayerVersions: o.pruneLayerVersions ?? false,
       maxRetries: o.maxRetries,
       concurrency: o.concurrency,
       directUploadLimitBytes: o.directUploadLimitMiB !== undefined ? o.directUploadLimitMiB * 1024 * 1024 : undefined,
