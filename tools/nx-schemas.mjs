@@ -1,4 +1,4 @@
-// Writes the schema Nx reads for each package executor: its src/executors/<name>/schema.json
+// Writes the schema Nx reads for each batch executor (the seven package executors, deploy): its src/executors/<name>/schema.json
 // with every rule Nx would enforce taken out, keeping the types Nx coerces command-line values by,
 // the defaults and the descriptions (which name the allowed values). The executor checks each
 // task's options against the full schema.json itself (checkOptionsAgainstSchema).
@@ -18,6 +18,14 @@ const root = new URL('..', import.meta.url).pathname;
 export function lenientProperty(rule) {
   const { enum: allowed, minimum: _min, maximum: _max, exclusiveMinimum: _xmin, oneOf, type, items, ...kept } = rule;
   if (type === 'array') return { ...kept, type, ...(items ? { items: lenientProperty(items) } : {}) };
+  // Nx keeps an object value only when the type is exactly "object" (deploy's environment, vpc, tags).
+  if (type === 'object') {
+    // Values of any key and type pass (Nx refuses `--environment.X=9`, a number, with a bare SchemaError
+    // otherwise); the executor's own check names the option, the value and where to fix it.
+    const { properties, additionalProperties: _ap, required: _req, ...rest } = kept;
+    const inner = properties ? { properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, lenientProperty(v)])) } : {};
+    return { ...rest, type, ...inner, additionalProperties: true };
+  }
   const types = oneOf ? oneOf.map((alt) => alt.type ?? type) : [type];
   const scalar = [...new Set([...types.filter(Boolean), 'string'])];
   const values = allowed ?? oneOf?.flatMap((alt) => alt.enum ?? (alt.type === 'boolean' ? [true, false] : []));

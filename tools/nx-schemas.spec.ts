@@ -37,13 +37,32 @@ describe('the schema Nx reads for a package executor (tools/nx-schemas.mjs)', ()
     expect(lenient.properties.sourcemap.description).toMatch(/One of: true, false, external\.$/);
   });
 
-  it('is the schema executors.json names for every package executor (all seven runtimes), and the build wrote it from src', () => {
+  it('is the schema executors.json names for every batch executor (the seven runtimes and deploy), and the build wrote it from src', () => {
     const executors = JSON.parse(readFileSync(path.join(pluginDir, 'executors.json'), 'utf8')).executors as Record<string, { schema: string; batchImplementation?: string }>;
     const lenientOnes = Object.entries(executors).filter(([, e]) => e.schema.endsWith('/nx-schema.json')).map(([name]) => name);
-    expect(lenientOnes.sort()).toEqual(['dotnet', 'go', 'java', 'node', 'powershell', 'python', 'ruby']);
+    expect(lenientOnes.sort()).toEqual(['deploy', 'dotnet', 'go', 'java', 'node', 'powershell', 'python', 'ruby']);
     for (const name of lenientOnes) {
       expect(executors[name].schema).toBe(`./dist/executors/${name}/nx-schema.json`);
       expect(JSON.parse(readFileSync(path.join(pluginDir, executors[name].schema), 'utf8'))).toEqual(lenientSchema(JSON.parse(readFileSync(path.join(pluginDir, 'src/executors', name, 'schema.json'), 'utf8')), name));
     }
+  });
+});
+
+describe('the schema Nx reads for the deploy executor (batch mode)', () => {
+  const deployStrict = JSON.parse(readFileSync(path.join(pluginDir, 'src/executors/deploy/schema.json'), 'utf8')) as OptionSchema;
+  const deployLenient = lenientSchema(deployStrict, 'deploy');
+  const combine = (commandLine: Record<string, unknown>, options: Record<string, unknown>) =>
+    combineOptionsForExecutor(commandLine, '', { options }, deployLenient as never, '', '.');
+
+  it('keeps object options as objects (Nx refused them with a bare SchemaError when typed ["object", "string"])', () => {
+    const options = { region: 'eu-west-1', environment: { A: '1' }, stages: { prod: { functionName: 'orders-prod', alias: 'live' } }, vpc: { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'] }, tags: { team: 'x' } };
+    expect(combine({}, options)).toMatchObject(options);
+    expect(schemaProblems(deployStrict, combine({}, options))).toEqual([]);
+  });
+
+  it('lets a wrong value inside an object through to the executor, which names it', () => {
+    const combined = combine({ environment: { X: 9 } }, { environment: { A: '1' } });
+    expect(combined.environment).toMatchObject({ X: 9 });
+    expect(schemaProblems(deployStrict, combined).join('\n')).toMatch(/environment\.X.*9.*string/);
   });
 });

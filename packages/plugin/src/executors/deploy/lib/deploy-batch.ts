@@ -10,9 +10,8 @@ interface Prepared extends NormalizedDeployOptions {
 }
 
 /**
- * Batch mode (Nx's batchImplementation, for `nx run-many -t deploy --batch` once executors.json
- * registers it): the functions of a batch that share their deploy
- * options (endpoint, region, profile, ...) deploy in one deployFunctions call, so a layer several
+ * Batch mode (Nx's batchImplementation, for `nx run-many -t deploy --batch`): the functions of a
+ * batch that share their deploy options (endpoint, region, profile, ...) deploy in one deployFunctions call, so a layer several
  * of them use is read and published once, and the layer versions they leave are judged with all of
  * them moved. Each task still gets its own result and output: a function Lambda refuses, or whose
  * options are wrong, fails its own task and the others deploy.
