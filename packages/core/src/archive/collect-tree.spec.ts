@@ -70,8 +70,27 @@ describe('collectTree', () => {
   it('leaves out excluded paths and reports them, a directory as one entry', async () => {
     const root = await tempDir('exclude', { 'a.js': '', '.git/HEAD': 'ref', 'keep/.env': 'X=1' });
     const tree = await collectTree(root, { exclude: compileGlobs(['.git/', '.env']) });
-    expect(tree.entries.map((e) => e.name)).toEqual(['a.js', 'keep/']);
+    expect(tree.entries.map((e) => e.name)).toEqual(['a.js']);
     expect(tree.excluded.sort()).toEqual(['.git/', 'keep/.env']);
+  });
+
+  it('drops a folder emptied by excludes (nested too) but keeps one empty in the source, in the zip bytes', async () => {
+    const exclude = compileGlobs(['.env', '*.pem', 'fixtures/']);
+    const zipOf = async (root: string) => {
+      const target = path.join(await tempDir('emptied-out'), 'f.zip');
+      await writeDeterministicZip(target, (await collectTree(root, { exclude })).entries);
+      return { names: await ZipReader.with(target, (z) => z.names), bytes: await fsp.readFile(target) };
+    };
+    const withSecrets = await tempDir('emptied', {
+      'index.js': 'x', 'config/.env': 'K=1', 'certs/deep/server.pem': 'key', 'certs/deep/other.pem': 'key', 'lib/fixtures/a.json': '{}', 'lib/util.js': 'y',
+    });
+    await fsp.mkdir(path.join(withSecrets, 'tmp'));
+    const zip = await zipOf(withSecrets);
+    expect(zip.names).toEqual(['index.js', 'lib/', 'lib/util.js', 'tmp/']);
+    // The same tree without the excluded files gives the same bytes: the zip does not say where a secret was.
+    const without = await tempDir('emptied-none', { 'index.js': 'x', 'lib/util.js': 'y' });
+    await fsp.mkdir(path.join(without, 'tmp'));
+    expect((await zipOf(without)).bytes.equals(zip.bytes)).toBe(true);
   });
 
   it('adds the prefix and its parent folders (layer layout)', async () => {

@@ -16,6 +16,34 @@ export interface CollectedTree {
   excluded: string[];
 }
 
+/** A file name's bytes, with each byte that starts no UTF-8 character shown as \xNN. */
+function showBytes(raw: Buffer): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const valid = (k: number) => i + k <= raw.length && Buffer.from(raw.subarray(i, i + k).toString('utf8'), 'utf8').equals(raw.subarray(i, i + k));
+    const n = [1, 2, 3, 4].find(valid);
+    out += n ? raw.subarray(i, i + n).toString('utf8') : `\\x${raw[i].toString(16).padStart(2, '0')}`;
+    i += n ?? 1;
+  }
+  return out;
+}
+
+/**
+ * Fails on a name in `dir` that is not UTF-8. Node decodes such a name with U+FFFD in place of
+ * the bad bytes, a name no file has: without this check the next lstat fails with a bare ENOENT
+ * (or "dangling symlink"). Zip entry names are UTF-8 (we set the flag), so there is no way to
+ * store it as it is. Costs nothing unless a decoded name holds U+FFFD.
+ */
+export function refuseNonUtf8Names(dir: string, names: readonly string[], where: string, shownDir: string): void {
+  if (!names.some((n) => n.includes('\uFFFD'))) return;
+  for (const raw of fs.readdirSync(dir, { encoding: 'buffer' })) {
+    if (Buffer.from(raw.toString('utf8'), 'utf8').equals(raw)) continue;
+    const shown = `${shownDir ? `${shownDir}/` : ''}${showBytes(raw)}`;
+    throw new LambdaPackageError(where, `file name "${shown}" is not valid UTF-8`, [`folder: ${dir}`],
+      'rename it using UTF-8 characters: zip entry names are UTF-8, and a name in another encoding cannot be stored as it is');
+  }
+}
+
 /**
  * Lists a staged directory as zip entries. Symlinks are stored as what they point to, so long as
  * the target is inside the staged root; a link that leaves the root or dangles is an error.
@@ -28,8 +56,10 @@ export async function collectTree(root: string, options: CollectOptions = {}): P
   const entries: ZipInputEntry[] = [];
   const excluded: string[] = [];
 
-  const walk = (dir: string, rel: string, chain: ReadonlySet<string>) => {
+  /** Adds the entries under `dir`; returns whether it has anything in it (excluded or not). */
+  const walk = (dir: string, rel: string, chain: ReadonlySet<string>): boolean => {
     const names = fs.readdirSync(dir).sort();
+    refuseNonUtf8Names(dir, names, 'archive:collect', rel);
     for (const name of names) {
       const abs = path.join(dir, name);
       const relPath = rel ? `${rel}/${name}` : name;
@@ -56,13 +86,18 @@ export async function collectTree(root: string, options: CollectOptions = {}): P
           throw new LambdaPackageError('archive:collect', `symlink "${relPath}" forms a loop`, [`target: ${real}`], 'remove the link');
         }
         entries.push({ name: `${prefix}${relPath}/`, type: 'directory', executable: true, size: 0 });
-        walk(real, relPath, new Set([...chain, real]));
+        const before = entries.length;
+        const hadChildren = walk(real, relPath, new Set([...chain, real]));
+        // A folder empty in the source is kept (as zip -r and SAM do); one that is empty only
+        // because every file in it was excluded is noise, and would say where a secret was.
+        if (hadChildren && entries.length === before) entries.pop();
       } else if (st.isFile()) {
         entries.push({ name: `${prefix}${relPath}`, type: 'file', sourcePath: real, executable: (st.mode & 0o111) !== 0, size: st.size });
       } else {
         throw new LambdaPackageError('archive:collect', `"${relPath}" is neither a file nor a directory`, [`path: ${abs}`], 'remove sockets, FIFOs and devices from the package');
       }
     }
+    return names.length > 0;
   };
   walk(realRoot, '', new Set([realRoot]));
   if (prefix) {

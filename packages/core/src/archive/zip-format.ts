@@ -170,7 +170,9 @@ export function endOfCentralDirectory(count: number, cdSize: number, cdOffset: n
 export function entryNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'is empty';
   if (name.includes('\\')) return 'contains a backslash';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
+  if (name.startsWith('/')) return 'is an absolute path';
+  // Legal in a Linux file name, but unzip tools on Windows (and zip-slip guards) take it as a drive.
+  if (/^[A-Za-z]:/.test(name)) return `starts with a drive letter ("${name.slice(0, 2)}"), which Windows tools read as an absolute path`;
   if (name.includes('\0')) return 'contains a NUL byte';
   const segments = name.replace(/\/$/, '').split('/');
   if (segments.some((s) => s === '..')) return 'contains a ".." segment';

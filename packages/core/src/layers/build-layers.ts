@@ -10,7 +10,7 @@ import type { Architecture, BuildContext, BuildResult, FunctionBuildRequest, Res
 import { dependencyKey } from '../runtimes/types';
 import { FunctionShare, LAYER_MANIFEST, LAYER_ZIP, LayerManifest, LayerPlanFile, PLAN_FILE, shareFile, UnresolvedFunction } from './layer-artifacts';
 import { ABI_BOUND_FAMILIES } from './compatibility';
-import { dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
+import { dependenciesToMeasure, measureLayerSizes, planLimitWarnings, withMeasuredSizes } from './layer-sizes';
 import { DependencyLayerPlan, planLayers } from './planner';
 
 export interface LayerProjectRequest {
@@ -255,6 +255,12 @@ export async function buildLayerProject(strategy: RuntimeStrategy, req: LayerPro
     }
     await fsp.rm(req.outputPath, { recursive: true, force: true });
     await fsp.rename(staging, req.outputPath);
+    const ownLimits = (name: string) => served.functions.find((r) => r.projectName === name)!.limits;
+    warnings.push(...planLimitWarnings({
+      project: req.project, layerLimitBytes: req.limits.unzippedBytes, plan: planned.functions,
+      functions: sized.functions.map((f) => ({ ...f, unzippedLimitBytes: ownLimits(f.name).unzippedBytes, maxLayers: ownLimits(f.name).maxLayers })),
+      layerBytes: new Map([...manifests].map(([name, m]) => [name, m.unzippedSize])),
+    }));
 
     const saved = planned.bytes.withoutLayers - planned.bytes.withLayers;
     const summary = [

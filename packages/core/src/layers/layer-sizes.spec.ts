@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedDependency } from '../runtimes/types';
-import { batchesByName, dependenciesToMeasure, measureLayerSizes, withMeasuredSizes } from './layer-sizes';
+import { batchesByName, dependenciesToMeasure, measureLayerSizes, planLimitWarnings, withMeasuredSizes } from './layer-sizes';
 
 const dep = (name: string, version: string, size: number): ResolvedDependency => ({ name, version, platform: 'any', size });
 
@@ -33,5 +33,28 @@ describe('layer sizes', () => {
     const { functions, layerSizes } = withMeasuredSizes([{ name: 'f', dependencies: [dep('ms', '2.1.3', 3000), dep('x', '1', 0)] }], measured);
     expect(functions[0].dependencies.map((d) => d.size)).toEqual([3000, 900]);
     expect(layerSizes).toEqual({ 'ms@2.1.3#any': 6000, 'x@1#any': 900 });
+  });
+
+  it('warns when what a function keeps plus its layers is over its own limit, lower than the layer project\'s', () => {
+    const MiB = 1024 * 1024;
+    const big = dep('big', '1', 200 * MiB);
+    const shared = dep('shared', '1', 40 * MiB);
+    const warnings = planLimitWarnings({
+      project: 'py-deps', layerLimitBytes: 250 * MiB, layerBytes: new Map([['py-deps-1234', 60 * MiB]]),
+      functions: [
+        { name: 'report', dependencies: [big, shared], unzippedLimitBytes: 200 * MiB, maxLayers: 5 },
+        { name: 'small', dependencies: [shared], unzippedLimitBytes: 200 * MiB, maxLayers: 5 },
+      ],
+      plan: {
+        report: { layers: ['py-deps-1234'], kept: [{ key: 'big@1#any', reason: 'used by one function' }] },
+        small: { layers: ['py-deps-1234'], kept: [] },
+      },
+    });
+    expect(warnings).toEqual([[
+      'report is 260.0 MiB unzipped with its layers before its own code, over its own limit of 200.0 MiB ("unzippedLimitMiB" of report)',
+      '    dependencies kept in report: 200.0 MiB',
+      '    layer py-deps-1234: 60.0 MiB',
+      '    its package target will fail on the unzipped limit. Fix: drop dependencies report does not need, leave files out with "exclude", or ship it as a container image',
+    ].join('\n')]);
   });
 });

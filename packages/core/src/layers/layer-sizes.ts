@@ -1,5 +1,7 @@
+import { formatBytes } from '../package/limits';
 import type { BuildResult, ResolvedDependency } from '../runtimes/types';
 import { dependencyKey } from '../runtimes/types';
+import type { FunctionLayerPlan } from './planner';
 
 /** Distinct dependencies by key, in key order. */
 function distinct(deps: Iterable<ResolvedDependency>): ResolvedDependency[] {
@@ -59,4 +61,59 @@ export function withMeasuredSizes<F extends { dependencies: readonly ResolvedDep
     })),
     layerSizes: Object.fromEntries([...measured].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
+}
+
+export interface PlannedFunctionSize {
+  name: string;
+  /** As the planner saw them: each dependency's bytes in the function. */
+  dependencies: readonly ResolvedDependency[];
+  /** The function's own limits (its unzippedLimitMiB and maxLayers), which its package target enforces. */
+  unzippedLimitBytes: number;
+  maxLayers: number;
+}
+
+/**
+ * Functions whose planned share is already over a limit before their own code counts: the
+ * dependencies the plan keeps in them plus the built layers they get. The planner sheds layers to
+ * stay under the layer project's limit, but cannot shed what a function uses itself, and the
+ * package target checks the function's own limit (which may be lower) only when it packages.
+ * Likewise a function given more layers than its own `maxLayers` (the plan keeps to the layer
+ * project's).
+ */
+export function planLimitWarnings(input: {
+  project: string;
+  layerLimitBytes: number;
+  functions: readonly PlannedFunctionSize[];
+  plan: Readonly<Record<string, Pick<FunctionLayerPlan, 'layers' | 'kept'>>>;
+  /** Layer name -> unzipped bytes of its built zip. */
+  layerBytes: ReadonlyMap<string, number>;
+}): string[] {
+  const warnings: string[] = [];
+  for (const f of [...input.functions].sort((a, b) => a.name.localeCompare(b.name))) {
+    const share = input.plan[f.name];
+    if (!share) continue;
+    if (share.layers.length > f.maxLayers) {
+      warnings.push([
+        `${f.name} gets ${share.layers.length} layer(s) from ${input.project}, over its own "maxLayers" of ${f.maxLayers}: its package target will fail`,
+        `    Fix: set "maxLayers" of ${input.project} to ${f.maxLayers} so the plan keeps to it, leave ${f.name} out of its "functions", or raise "maxLayers" of ${f.name} (Lambda allows 5)`,
+      ].join('\n'));
+    }
+    const keptKeys = new Set(share.kept.map((k) => k.key));
+    const kept = f.dependencies.filter((d) => keptKeys.has(dependencyKey(d))).reduce((s, d) => s + d.size, 0);
+    const layers = share.layers.map((name) => ({ name, bytes: input.layerBytes.get(name) ?? 0 }));
+    const total = kept + layers.reduce((s, l) => s + l.bytes, 0);
+    const overOwn = total > f.unzippedLimitBytes;
+    if (!overOwn && total <= input.layerLimitBytes) continue;
+    const limit = overOwn ? `its own limit of ${formatBytes(f.unzippedLimitBytes)} ("unzippedLimitMiB" of ${f.name})` : `the ${formatBytes(input.layerLimitBytes)} limit of layer project ${input.project} ("unzippedLimitMiB")`;
+    const fix = overOwn
+      ? `its package target will fail on the unzipped limit. Fix: drop dependencies ${f.name} does not need, leave files out with "exclude", or ship it as a container image`
+      : `the plan could not keep it under that limit (it uses these dependencies itself). Fix: raise "unzippedLimitMiB" of ${input.project} to what Lambda allows, or drop dependencies ${f.name} does not need`;
+    warnings.push([
+      `${f.name} is ${formatBytes(total)} unzipped with its layers before its own code, over ${limit}`,
+      `    dependencies kept in ${f.name}: ${formatBytes(kept)}`,
+      ...layers.map((l) => `    layer ${l.name}: ${formatBytes(l.bytes)}`),
+      `    ${fix}`,
+    ].join('\n'));
+  }
+  return warnings;
 }

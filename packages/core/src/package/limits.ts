@@ -36,13 +36,18 @@ export interface LimitInput {
 /** Errors for what Lambda would refuse; returns warnings for what only changes how we deploy. */
 export function checkLimits(input: LimitInput, limits: PackageLimits): string[] {
   const warnings: string[] = [];
+  // A limit the user lowered is theirs, not Lambda's: say so, or the message would misstate Lambda.
+  const lambdas = (key: keyof PackageLimits, option: string) => (limits[key] === DEFAULT_LIMITS[key] ? 'Lambda' : `its "${option}"`);
   if (input.layers.length > limits.maxLayers) {
-    throw new LambdaPackageError(input.where, `uses ${input.layers.length} layers; Lambda allows ${limits.maxLayers}`,
-      [`layers: ${input.layers.map((l) => l.layer).join(', ')}`], 'merge layers or move dependencies back into the function');
+    throw new LambdaPackageError(input.where, `uses ${input.layers.length} layers; ${lambdas('maxLayers', 'maxLayers')} allows ${limits.maxLayers}`,
+      [`layers: ${input.layers.map((l) => l.layer).join(', ')}`],
+      limits.maxLayers === DEFAULT_LIMITS.maxLayers ? 'merge layers or move dependencies back into the function'
+        : `raise "maxLayers" (Lambda allows ${DEFAULT_LIMITS.maxLayers}), or set the layer project's "maxLayers" to ${limits.maxLayers} so its plan keeps to it`);
   }
   const total = input.unzippedSize + input.layers.reduce((s, l) => s + l.unzippedSize, 0);
   if (total > limits.unzippedBytes) {
-    throw new LambdaPackageError(input.where, `unzipped size ${formatBytes(total)} exceeds Lambda's ${formatBytes(limits.unzippedBytes)} (function + layers)`,
+    const whose = lambdas('unzippedBytes', 'unzippedLimitMiB');
+    throw new LambdaPackageError(input.where, `unzipped size ${formatBytes(total)} exceeds ${whose === 'Lambda' ? "Lambda's" : `${whose} of`} ${formatBytes(limits.unzippedBytes)} (function + layers)`,
       [`function: ${formatBytes(input.unzippedSize)}`, ...input.layers.map((l) => `layer ${l.layer}: ${formatBytes(l.unzippedSize)}`)],
       'exclude files you do not need, or ship the function as a container image');
   }

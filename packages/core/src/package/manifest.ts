@@ -29,13 +29,43 @@ export interface FunctionManifest {
   notes?: Record<string, unknown>;
 }
 
-/** Writes JSON atomically (temp + rename) with sorted dependency order and a trailing newline. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+/** Writes JSON to a temp file beside `file` (pretty, trailing newline); returns the temp's path. */
+async function writeJsonPending(file: string, value: unknown): Promise<string> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   await removeAbandonedTemps(file);
   const tmp = tempNameFor(file, 'tmp', randomBytes(4).toString('hex'));
   await fsp.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await fsp.rename(tmp, file);
+  return tmp;
+}
+
+/** Writes JSON atomically (temp + rename) with a trailing newline. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await fsp.rename(await writeJsonPending(file, value), file);
+}
+
+/**
+ * The steps that put a zip and its manifest in place, in this order. A rename replaces one file
+ * at a time, so a run killed between two steps leaves the zip without a manifest (which every
+ * reader refuses with "package it first"), never a new zip beside the previous build's manifest
+ * (which deploy refuses, but invoke would run with the old manifest's handler and layers).
+ */
+export const ZIP_PAIR_STEPS = {
+  /** From here on the previous zip has no manifest. */
+  retireManifest: (manifestPath: string) => fsp.rm(manifestPath, { force: true }),
+  placeZip: (pendingZip: string, zipPath: string) => fsp.rename(pendingZip, zipPath),
+  placeManifest: (pendingManifest: string, manifestPath: string) => fsp.rename(pendingManifest, manifestPath),
+} as const;
+
+/** Commits a verified pending zip and its manifest as a pair (ZIP_PAIR_STEPS). */
+export async function commitZipAndManifest(pendingZip: string, zipPath: string, manifestPath: string, manifest: unknown): Promise<void> {
+  const pendingManifest = await writeJsonPending(manifestPath, manifest);
+  try {
+    await ZIP_PAIR_STEPS.retireManifest(manifestPath);
+    await ZIP_PAIR_STEPS.placeZip(pendingZip, zipPath);
+    await ZIP_PAIR_STEPS.placeManifest(pendingManifest, manifestPath);
+  } finally {
+    await fsp.rm(pendingManifest, { force: true });
+  }
 }
 
 export async function readManifest(file: string): Promise<FunctionManifest> {

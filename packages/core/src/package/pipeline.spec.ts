@@ -92,6 +92,10 @@ describe('packageFunction with default options', () => {
     for (const n of names) expect(n).not.toMatch(/\.env|\.pem$|^\.git\/|\.DS_Store/);
   });
 
+  it('leaves out the folders that held only excluded files (certs/, config/)', () => {
+    expect(names.filter((n) => n.endsWith('/')).sort()).toEqual(['lib/']);
+  });
+
   it('lists what the default excludes dropped in the manifest', () => {
     expect([...result.manifest.excluded].sort()).toEqual(['.DS_Store', '.env', '.env.production', '.git/', '.npmrc', 'certs/server.pem', 'config/credentials.json']);
   });
@@ -185,7 +189,7 @@ describe('packageFunction failures leave no new zip', () => {
 
   it('refuses a package over the unzipped limit, naming both sizes', async () => {
     const err = await failAfterGoodBuild('unzipped', { limits: { ...DEFAULT_LIMITS, unzippedBytes: 100 } });
-    expect(err.message).toMatch(/^node:limits - unzipped size \d+ B exceeds Lambda's 100 B \(function \+ layers\)/);
+    expect(err.message).toMatch(/^node:limits - unzipped size \d+ B exceeds its "unzippedLimitMiB" of 100 B \(function \+ layers\)/);
     expect(err.details[0]).toMatch(/^function: \d+ B$/);
   });
 

@@ -13,7 +13,7 @@ import { layerPathClashes } from '../layers/path-clash';
 import { BuildContext, dependencyKey, FunctionBuildRequest, RuntimeStrategy } from '../runtimes/types';
 import { compileGlobs, DEFAULT_NOISE_EXCLUDES, DEFAULT_SECRET_EXCLUDES, PathMatcher } from './globs';
 import { checkLimits } from './limits';
-import { FunctionManifest, writeJsonAtomic } from './manifest';
+import { commitZipAndManifest, FunctionManifest } from './manifest';
 import { copyIncludes } from './stage';
 
 export interface PackageDeps {
@@ -61,14 +61,15 @@ export async function withTempDirs<T>(label: string, fn: (staging: string, work:
 /**
  * Zips a staged folder to a pending file beside `target`, verifies it, runs `accept` on the
  * result (handler check, limits), and only then renames it into place. Any failure removes the
- * pending file and leaves the previous artifact untouched.
+ * pending file and leaves the previous artifact untouched. With `manifestPath`, what `accept`
+ * returns is the zip's manifest, committed with it as a pair (commitZipAndManifest).
  */
 export async function archiveStaged(
   where: string,
   stagingDir: string,
   target: string,
-  opts: { exclude: PathMatcher; level: number; executables?: readonly string[]; prefix?: string },
-  accept: (zip: ZipWriteResult, reader: ZipReader, excluded: string[]) => Promise<void>,
+  opts: { exclude: PathMatcher; level: number; executables?: readonly string[]; prefix?: string; manifestPath?: string },
+  accept: (zip: ZipWriteResult, reader: ZipReader, excluded: string[]) => Promise<unknown>,
 ): Promise<{ zip: ZipWriteResult; excluded: string[] }> {
   const tree = await atStep(`${where}:stage`, () => collectTree(stagingDir, { exclude: opts.exclude, prefix: opts.prefix }));
   const forced = new Set(opts.executables ?? []);
@@ -79,12 +80,14 @@ export async function archiveStaged(
     const zip = await atStep(`${where}:archive`, () => writeDeterministicZip(pending, entries, { level: opts.level }));
     await atStep(`${where}:verify`, () => verifyZip(pending));
     const reader = await ZipReader.open(pending);
+    let manifest: unknown;
     try {
-      await accept(zip, reader, tree.excluded);
+      manifest = await accept(zip, reader, tree.excluded);
     } finally {
       await reader.close();
     }
-    await fsp.rename(pending, target);
+    if (opts.manifestPath) await commitZipAndManifest(pending, target, opts.manifestPath, manifest);
+    else await fsp.rename(pending, target);
     return { zip: { ...zip, path: target }, excluded: tree.excluded };
   } finally {
     await fsp.rm(pending, { force: true });
@@ -123,9 +126,10 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
     const includedOutside = await atStep(`${fam}:include`, () => copyIncludes(path.join(request.workspaceRoot, request.projectRoot), request.include, stagingDir, request.workspaceRoot));
     await fsp.mkdir(request.outputPath, { recursive: true });
     const target = path.join(request.outputPath, FUNCTION_ZIP);
+    const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);
     let manifest!: FunctionManifest;
     const { zip } = await archiveStaged(fam, stagingDir, target, {
-      exclude: packageExcludes(request.exclude, request.allowSecrets), level: request.compressionLevel, executables: built.executables,
+      exclude: packageExcludes(request.exclude, request.allowSecrets), level: request.compressionLevel, executables: built.executables, manifestPath,
     }, async (written, reader, excluded) => {
       const files = new Set(reader.fileNames);
       for (const layer of request.layers) {
@@ -149,9 +153,8 @@ export async function packageFunction(strategy: RuntimeStrategy, request: Functi
         ...(request.layers.some((l) => l.artifactDir) ? { layerArtifacts: Object.fromEntries(request.layers.filter((l) => l.artifactDir).map((l) => [l.layer, l.artifactDir!])) } : {}),
         toolchain: built.toolchain, warnings, excluded, ...(built.notes ? { notes: built.notes } : {}),
       };
+      return manifest;
     });
-    const manifestPath = path.join(request.outputPath, FUNCTION_MANIFEST);
-    await writeJsonAtomic(manifestPath, manifest);
     return { zipPath: zip.path, manifestPath, manifest, sourcesOutsideProject: [...new Set([...(built.sourcesOutsideProject ?? []), ...includedOutside])] };
   });
 }

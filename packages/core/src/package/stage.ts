@@ -1,5 +1,6 @@
 import { Dirent, existsSync, promises as fsp, realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import { refuseNonUtf8Names } from '../archive/collect-tree';
 import { LambdaPackageError } from '../errors';
 import { compileGlobs, PathMatcher } from './globs';
 
@@ -11,7 +12,7 @@ export async function copyIncludes(from: string, include: readonly string[], to:
   if (!include.length) return [];
   const match = compileGlobs(include);
   const outside = outsideSources(from, workspaceRoot);
-  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: outside.onFile });
+  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: outside.onFile, emptyDirs: false });
   return outside.files;
 }
 
@@ -22,11 +23,15 @@ export interface CopyTreeOptions {
   onFile?: (relPath: string, realPath: string) => void;
   /** Never descend into these (relative) paths. */
   skip?: PathMatcher;
+  /** Create the folders that are empty in the source (default true, as `zip -r` keeps them); false copies files only. */
+  emptyDirs?: boolean;
 }
 
 /**
  * Copies a tree as real files: symlinks are resolved (their content is copied), so the result
- * never points back into the workspace. Empty directories that the filter emptied are not created.
+ * never points back into the workspace. A folder empty in the source is created (unless
+ * `emptyDirs` is false); one that the filter or `skip` emptied is not, as the zip leaves out a
+ * folder its excludes emptied (collectTree).
  */
 export async function copyTree(from: string, to: string, options: CopyTreeOptions = {}, rel = '', within: readonly string[] = []): Promise<void> {
   // Real paths of the folders being copied, outermost first: a link back to one of them is a loop.
@@ -41,6 +46,8 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
   } catch (err) {
     throw new LambdaPackageError('stage', `cannot read ${path.join(from, rel)}`, [(err as Error).message], 'check that the folder exists and is readable');
   }
+  refuseNonUtf8Names(path.join(from, rel), dirents.map((d) => d.name), 'stage', rel);
+  if (!dirents.length && rel && options.emptyDirs !== false) await fsp.mkdir(path.join(to, rel), { recursive: true });
   for (const dirent of dirents) {
     const name = dirent.name;
     const relPath = rel ? `${rel}/${name}` : name;

@@ -50,6 +50,14 @@ async function captured<T>(run: () => Promise<T>): Promise<{ out: T; printed: st
 
 const cjs = { handler: 'src/handler.handler', runtime: 'nodejs22.x', format: 'cjs', nodeModules: ['ms'] };
 
+/** The layer target of shared-node (minLayerBytes 0) run once over `fns`: it succeeds; what it printed. */
+async function planned(label: string, fns: Record<string, Fn>, options: Record<string, unknown> = {}) {
+  const { ws, contextFor } = await workspace(label, { family: 'node', runtime: 'nodejs22.x', minLayerBytes: 0 }, fns);
+  const layer = await captured(() => layerExecutor(options, contextFor('shared-node')));
+  expect(layer.out).toEqual({ success: true });
+  return { ws, contextFor, printed: layer.printed };
+}
+
 describe('@nx-lambda/plugin:layer', () => {
   it('plans for the good function when another function of its scope is broken, and names the broken one', async () => {
     const { ws, contextFor } = await workspace('layer-exec-broken', { family: 'node', runtime: 'nodejs22.x', minLayerBytes: 0 }, {
@@ -107,6 +115,42 @@ describe('@nx-lambda/plugin:layer', () => {
       '  Fix: let one layer project serve each function: narrow "functions" in layers/shared-node/lambda-layer.json or in the lambda-layer.json of orders-node',
     ].join('\n'));
     expect(layer.printed).not.toContain('other is also');
+  });
+
+  it('warns at planning time, naming each function and its sizes, when the plan cannot keep it under unzippedLimitMiB', async () => {
+    // 0.005 MiB (5.1 KiB): less than the layer with ms that both functions use, so no plan fits under it.
+    const { ws, printed } = await planned('layer-exec-limit', { 'node-one': { options: cjs }, 'node-two': { options: cjs } }, { unzippedLimitMiB: 0.005 });
+    const plan = JSON.parse(await fsp.readFile(path.join(ws, 'dist/layers/shared-node/plan.json'), 'utf8')) as LayerPlanFile;
+    const [built] = plan.layers;
+    const size = (built.size / 1024).toFixed(1);
+    for (const fn of ['node-one', 'node-two']) {
+      expect(printed).toContain([
+        `  warning: ${fn} is ${size} KiB unzipped with its layers before its own code, over the 5.1 KiB limit of layer project shared-node ("unzippedLimitMiB")`,
+        `    dependencies kept in ${fn}: 0 B`,
+        `    layer ${built.name}: ${size} KiB`,
+        `    the plan could not keep it under that limit (it uses these dependencies itself). Fix: raise "unzippedLimitMiB" of shared-node to what Lambda allows, or drop dependencies ${fn} does not need`,
+      ].join('\n'));
+    }
+  });
+
+  it('warns, naming the function, when the plan gives it more layers than its own maxLayers; its package target then fails', async () => {
+    const { ws, contextFor, printed } = await planned('layer-exec-max', { 'node-one': { options: { ...cjs, maxLayers: 0 } }, 'node-two': { options: cjs } });
+    expect(printed).toContain([
+      '  warning: node-one gets 1 layer(s) from shared-node, over its own "maxLayers" of 0: its package target will fail',
+      '    Fix: set "maxLayers" of shared-node to 0 so the plan keeps to it, leave node-one out of its "functions", or raise "maxLayers" of node-one (Lambda allows 5)',
+    ].join('\n'));
+    expect(printed).not.toContain('node-two gets');
+    const pkg = await captured(() => nodeExecutor({ ...cjs, maxLayers: 0 } as never, contextFor('node-one')));
+    expect(pkg.out).toEqual({ success: false });
+    expect(pkg.printed).toMatch(/^node:limits - uses 1 layers; its "maxLayers" allows 0\n {2}layers: shared-node-[0-9a-f]{8}\n {2}Fix: raise "maxLayers" \(Lambda allows 5\), or set the layer project's "maxLayers" to 0/);
+    expect(existsSync(path.join(ws, 'dist/apps/node-one/function.zip'))).toBe(false);
+  });
+
+  it('gives no size warning when the functions fit', async () => {
+    const { printed } = await planned('layer-exec-fits', { 'node-one': { options: cjs }, 'node-two': { options: cjs } });
+    expect(printed).toContain('shared-node: 1 layer(s) for 2 function(s)');
+    expect(printed).not.toContain('unzipped with its layers');
+    expect(printed).not.toContain('"maxLayers"');
   });
 
   it('warns, naming the functions there are, when "functions" in lambda-layer.json matches none', async () => {
