@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../errors';
-import type { FunctionManifest } from '../package/manifest';
+import { checkZipAgainstManifest, FunctionManifest } from '../package/manifest';
 import type { Architecture } from '../runtimes/types';
 
 /**
@@ -86,7 +85,7 @@ export async function readLayerArtifact(dir: string): Promise<LayerArtifact> {
   const stat = await fsp.stat(zipPath).catch(() => null);
   if (!stat) throw new LambdaPackageError('deploy:read', `no layer.zip beside ${file}`, [], 'run the layer target first');
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-  return {
+  const artifact: LayerArtifact = {
     zipPath,
     name: need(m, 'name', file, 'string'),
     codeSha256: need(m, 'codeSha256', file, 'string'),
@@ -95,6 +94,10 @@ export async function readLayerArtifact(dir: string): Promise<LayerArtifact> {
     compatibleRuntimes: list(m.compatibleRuntimes ?? m.runtimes),
     compatibleArchitectures: list(m.compatibleArchitectures ?? m.architectures) as Architecture[],
   };
+  // A stale manifest would name the CodeSha256 of a layer version already published: deploy would
+  // reuse it and the new layer would never reach Lambda.
+  await checkZip(zipPath, artifact.zippedSize, artifact.sha256, 'layer');
+  return artifact;
 }
 
 /**
@@ -102,12 +105,8 @@ export async function readLayerArtifact(dir: string): Promise<LayerArtifact> {
  * CodeSha256 with Lambda's, so another zip would be uploaded again on every run and its
  * PublishVersion (which names the manifest's CodeSha256) refused.
  */
-async function checkZip(zipPath: string, expectedSize: number, expectedSha256: string): Promise<void> {
-  const stat = await fsp.stat(zipPath).catch(() => null);
-  if (!stat) throw new LambdaPackageError('deploy:read', `no function.zip at ${zipPath}`, [], 'run the package target first');
-  const mismatch = (what: string) => new LambdaPackageError('deploy:read', `${zipPath} ${what}`,
-    ['the zip and manifest.json come from different builds, or the zip changed after packaging'], 'run the package target again (with --skip-nx-cache if Nx restores these files from its cache)');
-  if (stat.size !== expectedSize) throw mismatch(`is ${stat.size} bytes but its manifest says ${expectedSize}`);
-  const actual = createHash('sha256').update(await fsp.readFile(zipPath)).digest('hex');
-  if (actual !== expectedSha256) throw mismatch(`has SHA-256 ${actual} but its manifest says ${expectedSha256}`);
+async function checkZip(zipPath: string, expectedSize: number, expectedSha256: string, kind: 'function' | 'layer' = 'function'): Promise<void> {
+  await checkZipAgainstManifest('deploy:read', zipPath, { zippedSize: expectedSize, sha256: expectedSha256 },
+    `run the ${kind === 'function' ? 'package' : 'layer'} target again (with --skip-nx-cache if Nx restores these files from its cache)`,
+    new LambdaPackageError('deploy:read', `no ${path.basename(zipPath)} at ${zipPath}`, [], `run the ${kind === 'function' ? 'package' : 'layer'} target first`));
 }

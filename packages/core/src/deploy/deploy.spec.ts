@@ -273,6 +273,18 @@ describe('bad input', () => {
     expect(Object.values(api.counts).reduce((n, c) => n + c, 0)).toBe(0);
   });
 
+  it('a layer zip its manifest does not describe is refused before any call (a stale manifest would reuse the old layer version)', async () => {
+    const a = await artifact('stale-layer-fn', 'stale-layer-fn', 'exports.handler = async () => 1;', { layers: ['stale-deps'] });
+    const layerDir = path.join(root, 'stale-layer');
+    await writeLayerArtifact(layerDir, 'stale-deps', { 'nodejs/node_modules/dep/index.js': 'module.exports = 1;' });
+    await writeLayerArtifact(path.join(root, 'stale-layer-other'), 'stale-deps', { 'nodejs/node_modules/dep/index.js': 'module.exports = 2;' });
+    await fsp.copyFile(path.join(root, 'stale-layer-other', 'layer.zip'), path.join(layerDir, 'layer.zip'));
+    api.resetCounts();
+    await expect(deployFunctions([{ artifactDir: a.dir, role: ROLE, layerArtifactDirs: { 'stale-deps': layerDir } }], opts()))
+      .rejects.toThrow(/deploy:read - \S+layer\.zip has SHA-256 [0-9a-f]{64} but its manifest says [0-9a-f]{64}\n[\s\S]*Fix: run the layer target again/);
+    expect(Object.values(api.counts).reduce((n, c) => n + c, 0)).toBe(0);
+  });
+
   it('a failure half-way reports what was deployed and what not, and a re-run finishes', async () => {
     const good = await artifact('half-good', 'half-good', 'exports.handler = async () => "g";');
     const bad = await artifact('half-bad', 'half-bad', 'exports.handler = async () => "b";');

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { removeAbandonedTemps, tempNameFor } from '../archive/abandoned-temps';
+import { LambdaPackageError } from '../errors';
 import type { Architecture, DependencyRecord, RuntimeFamily } from '../runtimes/types';
 
 /** `manifest.json` beside `function.zip`: the public record of what was built and why. */
@@ -66,6 +67,22 @@ export async function commitZipAndManifest(pendingZip: string, zipPath: string, 
   } finally {
     await fsp.rm(pendingManifest, { force: true });
   }
+}
+
+/**
+ * A zip must be the one its manifest describes, byte for byte, before anything trusts the manifest
+ * about it (deploy compares its CodeSha256 with Lambda's; invoke runs the handler it names): else a
+ * LambdaPackageError at `where` saying to package again (`fix`). A missing zip is `missing`'s error.
+ */
+export async function checkZipAgainstManifest(where: string, zipPath: string, expected: { zippedSize?: number; sha256?: string }, fix: string, missing: LambdaPackageError): Promise<void> {
+  const stat = await fsp.stat(zipPath).catch(() => null);
+  if (!stat) throw missing;
+  const mismatch = (what: string) => new LambdaPackageError(where, `${zipPath} ${what}`,
+    ['the zip and manifest.json come from different builds, or the zip changed after packaging'], fix);
+  if (expected.zippedSize !== undefined && stat.size !== expected.zippedSize) throw mismatch(`is ${stat.size} bytes but its manifest says ${expected.zippedSize}`);
+  if (expected.sha256 === undefined) return;
+  const actual = createHash('sha256').update(await fsp.readFile(zipPath)).digest('hex');
+  if (actual !== expected.sha256) throw mismatch(`has SHA-256 ${actual} but its manifest says ${expected.sha256}`);
 }
 
 export async function readManifest(file: string): Promise<FunctionManifest> {

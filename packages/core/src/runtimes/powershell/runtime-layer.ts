@@ -2,7 +2,6 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { atStep, LambdaPackageError } from '../../errors';
 import { Exec, exec as realExec } from '../../exec';
-import { writeJsonAtomic } from '../../package/manifest';
 import { archiveStaged, packageExcludes, withTempDirs } from '../../package/pipeline';
 import { copyTree } from '../../package/stage';
 import type { LayerZipManifest } from '../../layers/layer-artifacts';
@@ -92,8 +91,10 @@ export async function buildPowerShellRuntimeLayer(req: RuntimeLayerRequest, deps
     for (const f of ['bootstrap.ps1', 'LambdaRuntime.psm1']) await fsp.copyFile(path.join(RUNTIME_FILES, f), path.join(staging, 'powershell-runtime', f));
     await fsp.mkdir(req.outputPath, { recursive: true });
     let manifest!: RuntimeLayerManifest;
+    const manifestPath = path.join(req.outputPath, 'manifest.json');
+    // Committed as a pair with the zip (commitZipAndManifest): never a new zip beside an old manifest.
     const { zip } = await archiveStaged('powershell:runtime-layer', staging, path.join(req.outputPath, RUNTIME_LAYER_ZIP), {
-      exclude: packageExcludes([], []), level: req.compressionLevel ?? 6, executables: ['bootstrap', 'powershell/pwsh'],
+      exclude: packageExcludes([], []), level: req.compressionLevel ?? 6, executables: ['bootstrap', 'powershell/pwsh'], manifestPath,
     }, async (written, reader) => {
       for (const required of ['bootstrap', 'powershell/pwsh']) {
         if (!reader.entry(required)?.executable) {
@@ -106,9 +107,8 @@ export async function buildPowerShellRuntimeLayer(req: RuntimeLayerRequest, deps
         layout: { bootstrap: 'bootstrap', pwsh: 'powershell/pwsh', runtime: 'powershell-runtime/bootstrap.ps1', modules: 'modules/ (other layers may add modules here)' },
         warnings,
       };
+      return manifest;
     });
-    const manifestPath = path.join(req.outputPath, 'manifest.json');
-    await writeJsonAtomic(manifestPath, manifest);
     return { zipPath: zip.path, manifestPath, manifest };
   });
 }

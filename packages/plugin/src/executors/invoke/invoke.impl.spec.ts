@@ -149,6 +149,23 @@ exports.slow = async () => {
     }
   });
 
+  it('refuses a zip its manifest does not describe (the manifest of another build) before running it, and a manifest without its zip', async () => {
+    const zip = path.join(root, 'dist/apps/hello/function.zip');
+    const { createHash } = await import('node:crypto');
+    const { promises: fsp } = await import('node:fs');
+    const bytes = await fsp.readFile(zip);
+    await writeFiles(root, {
+      'dist/apps/stale/manifest.json': JSON.stringify({ ...JSON.parse(manifest('index.handler')), zippedSize: bytes.length, sha256: createHash('sha256').update('an older zip').digest('hex') }),
+      'dist/apps/zipless/manifest.json': manifest('index.handler'),
+    });
+    await fsp.copyFile(zip, path.join(root, 'dist/apps/stale/function.zip'));
+    const stale = await captured('error', () => invokeExecutor({ outputPath: 'dist/apps/stale' }, context));
+    expect(stale.out.success).toBe(false);
+    expect(stale.printed).toMatch(/invoke:artifact - .*function\.zip has SHA-256 [0-9a-f]{64} but its manifest says[\s\S]*Fix: package it again: nx run hello:package --skip-nx-cache/);
+    const zipless = await captured('error', () => invokeExecutor({ outputPath: 'dist/apps/zipless' }, context));
+    expect(zipless.printed).toMatch(/invoke:artifact - hello has no function\.zip beside its manifest\.json in dist\/apps\/zipless\n {2}Fix: package it first/);
+  });
+
   it('fails with a hint to package first when there is no manifest', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const out = await invokeExecutor({ outputPath: 'dist/nowhere' }, context);

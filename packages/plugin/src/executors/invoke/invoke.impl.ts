@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, LambdaPackageError, readManifest } from '@nx-lambda/core';
+import { checkZipAgainstManifest, formatInvocation, FUNCTION_MANIFEST, FUNCTION_ZIP, invokeFunction, LambdaPackageError, readManifest } from '@nx-lambda/core';
 import { projectsOf } from '../shared/graph-queries';
 import { InvokeExecutorOptions, normalizeInvokeOptions } from './lib/normalize-options';
 import { failOnKnownError } from '../shared/known-failure';
@@ -24,6 +24,10 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
       if (err.code !== 'ENOENT') throw err;
       throw new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`);
     });
+    // The handler, runtime and architecture are the manifest's: they must describe this zip.
+    const zipPath = path.join(n.artifactDir, FUNCTION_ZIP);
+    await checkZipAgainstManifest('invoke:artifact', zipPath, { zippedSize: manifest.zippedSize, sha256: manifest.sha256 }, `package it again: nx run ${projectName}:package --skip-nx-cache`,
+      new LambdaPackageError('invoke:artifact', `${projectName} has no ${FUNCTION_ZIP} beside its ${FUNCTION_MANIFEST} in ${path.relative(context.root, n.artifactDir) || '.'}`, [], `package it first: nx run ${projectName}:package`));
     const layerZips = (manifest.layers ?? []).map((layer) => {
       const dir = manifest.layerArtifacts?.[layer];
       if (!dir) throw new LambdaPackageError('invoke:layers', `${projectName}'s manifest names layer ${layer} but not where its artifacts are`, [], `package ${projectName} again: nx run ${projectName}:package`);
@@ -31,7 +35,7 @@ export default async function invokeExecutor(options: InvokeExecutorOptions, con
     });
     const eventJson = await readEvent(n.eventSource, context.root, projectName);
     const result = await invokeFunction({
-      zipPath: path.join(n.artifactDir, FUNCTION_ZIP), layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
+      zipPath, layerZips, family: manifest.family, runtime: manifest.runtime, handler: manifest.handler,
       architecture: manifest.architecture, eventJson, timeoutMs: n.timeoutMs, memoryMb: n.memoryMb, env: n.env, functionName: projectName,
       ...(manifest.family === 'node' ? { runtimeModules: { from: path.join(context.root, 'node_modules'), packages: runtimeSuppliedImports(manifest.notes) } } : {}),
     });
