@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { CreateDependenciesContext } from '@nx/devkit';
 import { tempDir } from '../../../core/src/test-support/workspace';
 import { createDependencies } from './create-dependencies';
+import { functionNode, normalizePluginOptions } from './create-nodes';
+import { unlessInvalid } from './invalid-marker';
 import { readLayerMarker } from './layer-marker';
 
 let edgesRoot = '';
 
+/** Edges among projects at `roots`; those with a lambda.json get the targets createNodes infers (as Nx passes them). */
 async function edgesOf(files: Record<string, string>, roots: Record<string, string>, tags: Record<string, string[]> = {}, options: object = {}) {
   const ws = await tempDir('deps', files);
   edgesRoot = ws;
-  const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [] }]));
+  const targetsAt = (root: string) => (files[`${root}/lambda.json`] ? unlessInvalid(() => functionNode(`${root}/lambda.json`, normalizePluginOptions(options), ws).projects![root].targets) : undefined);
+  const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [], targets: targetsAt(root) }]));
   const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
   const deps = await createDependencies(options, context);
   return deps.map((d) => `${d.source}->${d.target} (${'sourceFile' in d ? d.sourceFile : ''})`).sort();
@@ -51,6 +55,46 @@ describe('createDependencies', () => {
       'py2->py-greeting (fns/py2/requirements.txt)',
       'rb->rb-greeting (fns/rb/Gemfile)',
     ]);
+  });
+
+  it('links a Python function to the libraries its build reads: its requirementsFile, the files that includes (-r), their paths', async () => {
+    const edges = await edgesOf(
+      {
+        'fns/py/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler', requirementsFile: 'reqs/prod.txt' }),
+        'fns/py/reqs/prod.txt': '-r ../../../shared/common.txt\n-e ../../../libs/direct\n',
+        'shared/common.txt': '-e ../libs/via-include\n',
+        'libs/direct/pyproject.toml': '[project]\nname = "direct"\n',
+        'libs/via-include/pyproject.toml': '[project]\nname = "via-include"\n',
+        'libs/unused/pyproject.toml': '[project]\nname = "unused"\n',
+      },
+      { py: 'fns/py', direct: 'libs/direct', 'via-include': 'libs/via-include', unused: 'libs/unused' },
+    );
+    // Read from a file outside the function: implicit (Nx would keep a file's edge until that file changes).
+    expect(edges).toEqual(['py->direct (fns/py/reqs/prod.txt)', 'py->via-include ()']);
+  });
+
+  it('links a Ruby function to the gems of a Gemfile `path ... do` block', async () => {
+    const edges = await edgesOf(
+      {
+        'fns/rb/Gemfile': "path '../../libs' do\n  gem 'greeter'\nend\n",
+        'libs/greeter/greeter.gemspec': '',
+        'libs/other/other.gemspec': '',
+      },
+      { rb: 'fns/rb', greeter: 'libs/greeter', other: 'libs/other' },
+    );
+    expect(edges).toEqual(['rb->greeter (fns/rb/Gemfile)']);
+  });
+
+  it('links a .NET function through the project file its `project` option names below its root', async () => {
+    const edges = await edgesOf(
+      {
+        'fns/cs/lambda.json': JSON.stringify({ runtime: 'dotnet8', handler: 'Fn::Fn.Function::Handler', project: 'src/Fn/Fn.csproj' }),
+        'fns/cs/src/Fn/Fn.csproj': '<Project><ItemGroup><ProjectReference Include="..\\..\\..\\..\\libs\\cs-greeting\\Greeting.csproj" /></ItemGroup></Project>',
+        'libs/cs-greeting/Greeting.csproj': '<Project/>',
+      },
+      { cs: 'fns/cs', 'cs-greeting': 'libs/cs-greeting' },
+    );
+    expect(edges).toEqual(['cs->cs-greeting (fns/cs/src/Fn/Fn.csproj)']);
   });
 
   it('adds no edge for paths outside every project or back into the same project', async () => {

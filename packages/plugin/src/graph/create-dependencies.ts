@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ABI_BOUND_FAMILIES } from '@nx-lambda/core/dist/layers/compatibility';
 import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
@@ -14,12 +13,17 @@ import {
   csprojReferences, goLocalPaths, goModulePath, goRequires, mavenCoordinates, mavenDependencies, mavenParent, powershellRequiredModules, pythonPyprojectPaths,
   pythonRequirementPaths, rubyGemfilePaths,
 } from './local-references';
-import { filesIn, isWithinRoot, readWorkspaceFile as read } from './workspace-files';
+import { ProjectFolder, WorkspaceFiles } from './workspace-files';
+import { dotnetProjectFiles, pythonLocalReferences } from './local-inputs';
 
 interface ProjectInfo {
   name: string;
   root: string;
   tags: string[];
+  /** Its folder, listed once and each manifest read once per graph computation. */
+  folder: ProjectFolder;
+  /** The package target as Nx merged it (lambda.json, project.json, targetDefaults), for function projects. */
+  packageTarget?: { executor?: string; options?: Record<string, unknown> };
 }
 
 /** Which manifest files of a project can reference local folders, and how to read them. */
@@ -30,13 +34,13 @@ const PATH_REFERENCES: Record<string, (text: string) => string[]> = {
   'go.mod': goLocalPaths,
 };
 
-/** The project whose root contains `rel` (the deepest one). */
-function owner(projects: readonly ProjectInfo[], rel: string): ProjectInfo | undefined {
-  let best: ProjectInfo | undefined;
-  for (const p of projects) {
-    if (isWithinRoot(rel, p.root) && (!best || p.root.length > best.root.length)) best = p;
+/** The project whose root contains `rel` (the deepest one): `byRoot` looked up from `rel` up to the workspace root. */
+function owner(byRoot: ReadonlyMap<string, ProjectInfo>, rel: string): ProjectInfo | undefined {
+  for (let dir = rel.replace(/\/+$/, ''); ; dir = path.posix.dirname(dir)) {
+    const found = byRoot.get(dir);
+    if (found) return found;
+    if (dir === '.' || dir === '/' || dir === '') return byRoot.get('') ?? byRoot.get('.');
   }
-  return best;
 }
 
 /**
@@ -46,48 +50,69 @@ function owner(projects: readonly ProjectInfo[], rel: string): ProjectInfo | und
  */
 export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (options, context) => {
   const ws = context.workspaceRoot;
-  const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => ({ name, root: p.root.replace(/\\/g, '/'), tags: p.tags ?? [] }));
+  const packageTargetName = normalizePluginOptions(options).packageTargetName;
+  const files = new WorkspaceFiles(ws);
+  const projects: ProjectInfo[] = Object.entries(context.projects).map(([name, p]) => {
+    const root = p.root.replace(/\\/g, '/');
+    return { name, root, tags: p.tags ?? [], folder: new ProjectFolder(files, root), packageTarget: p.targets?.[packageTargetName] };
+  });
+  const byRoot = new Map(projects.map((p) => [p.root.replace(/\/+$/, ''), p]));
   const deps: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
-  const add = (source: ProjectInfo, targetRel: string, sourceFile: string) => {
-    const target = owner(projects, path.posix.normalize(targetRel));
+  /** No `sourceFile`: an implicit edge, for a reference read from a file outside the source project. */
+  const add = (source: ProjectInfo, targetRel: string, sourceFile?: string) => {
+    const target = owner(byRoot, path.posix.normalize(targetRel));
     if (!target || target.name === source.name) return;
     const key = `${source.name}->${target.name}`;
     if (seen.has(key)) return;
     seen.add(key);
-    deps.push({ source: source.name, target: target.name, type: STATIC, sourceFile });
+    deps.push(sourceFile ? { source: source.name, target: target.name, type: STATIC, sourceFile } : { source: source.name, target: target.name, type: IMPLICIT });
   };
 
   const mavenByCoordinates = new Map<string, ProjectInfo>();
   const psModules = new Map<string, ProjectInfo>();
   const goModules = new Map<string, ProjectInfo>();
   for (const p of projects) {
-    const goMod = read(ws, path.posix.join(p.root, 'go.mod'));
+    const goMod = p.folder.text('go.mod');
     const modulePath = goMod ? goModulePath(goMod) : undefined;
     if (modulePath) goModules.set(modulePath, p);
-    const pom = read(ws, path.posix.join(p.root, 'pom.xml'));
+    const pom = p.folder.text('pom.xml');
     const coords = pom ? mavenCoordinates(pom) : undefined;
     if (coords) mavenByCoordinates.set(`${coords.groupId ?? ''}:${coords.artifactId}`, p);
-    for (const f of [...filesIn(ws, p.root, '.psd1'), ...filesIn(ws, p.root, '.psm1')]) psModules.set(path.posix.basename(f).replace(/\.ps[dm]1$/, '').toLowerCase(), p);
+    for (const f of [...p.folder.filesEndingIn('.psd1'), ...p.folder.filesEndingIn('.psm1')]) psModules.set(path.posix.basename(f).replace(/\.ps[dm]1$/, '').toLowerCase(), p);
   }
 
   for (const p of projects) {
+    if (p.packageTarget?.executor === '@nx-lambda/plugin:python') {
+      // What the build reads: `requirementsFile`, `-r` includes, `-c` constraints. A reference in a
+      // file of another project is that project's edge. Nx keeps a file's edges from its cache until
+      // that file changes, so one read from a file of no project (a shared include) is implicit: it
+      // must go when the function stops including that file.
+      for (const [rel, manifest] of pythonLocalReferences(files, p.root, p.packageTarget.options ?? {})) {
+        const from = owner(byRoot, manifest);
+        if (from === p) add(p, rel, manifest);
+        else if (!from) add(p, rel);
+      }
+    }
     for (const [file, parse] of Object.entries(PATH_REFERENCES)) {
-      const rel = path.posix.join(p.root, file);
-      const text = read(ws, rel);
-      if (text) for (const ref of parse(text)) add(p, path.posix.join(p.root, ref), rel);
+      const text = p.folder.text(file);
+      if (text) for (const ref of parse(text)) add(p, path.posix.join(p.root, ref), path.posix.join(p.root, file));
     }
     const goModRel = path.posix.join(p.root, 'go.mod');
     // A required module that is a workspace project (via replace or go.work) is a local edge.
-    for (const mod of goRequires(read(ws, goModRel) ?? '')) {
+    for (const mod of goRequires(p.folder.text('go.mod') ?? '')) {
       const target = goModules.get(mod);
       if (target) add(p, target.root, goModRel);
     }
-    for (const csproj of filesIn(ws, p.root, '.csproj')) {
-      for (const ref of csprojReferences(read(ws, csproj) ?? '')) add(p, path.posix.dirname(path.posix.join(p.root, ref)), csproj);
+    // A .NET function's `project` option may name a .csproj below its root (or elsewhere): references are relative to that file.
+    const projectFiles = p.packageTarget?.executor === '@nx-lambda/plugin:dotnet' ? dotnetProjectFiles(files, p.root, p.packageTarget.options ?? {}) : p.folder.filesEndingIn('.csproj');
+    for (const csproj of projectFiles) {
+      const from = owner(byRoot, csproj);
+      if (from !== p && from) continue; // that project's own edges
+      for (const ref of csprojReferences(files.text(csproj) ?? '')) add(p, path.posix.dirname(path.posix.join(path.posix.dirname(csproj), ref)), from ? csproj : undefined);
     }
     const pomRel = path.posix.join(p.root, 'pom.xml');
-    const pom = read(ws, pomRel);
+    const pom = p.folder.text('pom.xml');
     if (pom) {
       const parent = mavenParent(pom);
       for (const d of [...mavenDependencies(pom), ...(parent ? [parent] : [])]) {
@@ -95,8 +120,8 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
         if (target) add(p, target.root, pomRel);
       }
     }
-    for (const script of filesIn(ws, p.root, '.ps1')) {
-      for (const name of powershellRequiredModules(read(ws, script) ?? '')) {
+    for (const script of p.folder.filesEndingIn('.ps1')) {
+      for (const name of powershellRequiredModules(p.folder.text(path.posix.basename(script)) ?? '')) {
         const target = psModules.get(name.toLowerCase());
         if (target) add(p, target.root, script);
       }
@@ -119,21 +144,22 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
 function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Record<string, unknown>): RawProjectGraphDependency[] {
   const layers = projects.flatMap((p) => {
     const rel = path.posix.join(p.root, LAYER_MARKER);
-    const marker = existsSync(path.join(ws, rel)) ? unlessInvalid(() => readLayerMarker(ws, rel)) : undefined;
+    const marker = p.folder.has(LAYER_MARKER) ? unlessInvalid(() => readLayerMarker(ws, rel)) : undefined;
     return marker ? [{ project: p, marker }] : [];
   });
+  const byName = new Map(projects.map((p) => [p.name, p]));
   const out: RawProjectGraphDependency[] = [];
   const defaultArchitecture = typeof defaults.architecture === 'string' ? defaults.architecture : 'x86_64';
   for (const p of projects) {
     const rel = path.posix.join(p.root, FUNCTION_MARKER);
-    if (!existsSync(path.join(ws, rel))) continue;
+    if (!p.folder.has(FUNCTION_MARKER)) continue;
     const fn = unlessInvalid(() => readFunctionMarker(ws, rel));
     const family = fn && unlessInvalid(() => familyOf(fn, path.join(ws, p.root), rel));
     // An invalid marker is no reason to fail the graph: its project's targets say what to fix.
     if (!fn || !family) continue;
     // Layers named in lambda.json (runtime layers too) are dependencies whatever their kind.
     for (const named of fn.layers ?? []) {
-      const target = projects.find((q) => q.name === named);
+      const target = byName.get(named);
       if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: STATIC, sourceFile: rel });
     }
     for (const { project, marker } of layers) {

@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { LAYER_INPUTS, LAYER_MARKER, LAYER_TARGET_OPTION_KEYS, readLayerMarker } from './layer-marker';
-import { DEPENDENCY_FILES, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
+import { dependencyInputs, familyOf, FUNCTION_MARKER, FunctionMarker, isPackageOption, packageOptionsOf, readFunctionMarker, TOOLCHAIN_COMMANDS } from './marker';
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { LOCAL_RUN_SETTINGS, mergedDeploy } from './deploy-settings';
 import { localPathInputs } from './local-inputs';
+import { WorkspaceFiles } from './workspace-files';
 import { invalidMarkerNode, InvalidMarkerError } from './invalid-marker';
 import { isRecord, parseJsonText } from './json';
 import { executorSchema, schemaProblems } from './schema-check';
@@ -118,9 +119,10 @@ function productionInputs(workspaceHasProduction: boolean, projectJson: ProjectF
 
 /**
  * Targets of one function project, inferred from its lambda.json. `workspaceHasProduction`: nx.json
- * defines the `production` named input (createNodes reads it from nx.json).
+ * defines the `production` named input (createNodes reads it from nx.json). `files`: the reads of
+ * this graph computation, shared by its functions.
  */
-export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string, workspaceHasProduction = true): CreateNodesResult {
+export function functionNode(markerPath: string, options: NormalizedPluginOptions, workspaceRoot: string, workspaceHasProduction = true, files = new WorkspaceFiles(workspaceRoot)): CreateNodesResult {
   const root = path.posix.dirname(markerPath);
   const own = readFunctionMarker(workspaceRoot, markerPath);
   const family = familyOf({ ...options.defaults, ...own } as FunctionMarker, path.join(workspaceRoot, root), markerPath);
@@ -135,8 +137,8 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     cache: true,
     inputs: [
       ...productionInputs(workspaceHasProduction, projectJson),
-      ...DEPENDENCY_FILES[family],
-      ...localPathInputs(workspaceRoot, root, family, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
+      ...dependencyInputs(family, workspaceRoot, root, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
+      ...localPathInputs(files, root, family, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
       { runtime: TOOLCHAIN_COMMANDS[family] },
       // Only this function's share of each layer plan: a plan change for others keeps its cache.
       { dependentTasksOutputFiles: `**/functions/${name}.json`, transitive: false },
@@ -222,9 +224,10 @@ async function nodesFromMarkers(files: readonly string[], options: NormalizedPlu
   const results: [string, CreateNodesResult][] = [];
   const errors: [string, Error][] = [];
   const hasProduction = context.nxJsonConfiguration?.namedInputs?.production !== undefined;
+  const workspaceFiles = new WorkspaceFiles(context.workspaceRoot);
   for (const file of files) {
     try {
-      results.push([file, markerNode(file, options, context.workspaceRoot, hasProduction)]);
+      results.push([file, markerNode(file, options, workspaceFiles, hasProduction)]);
     } catch (err) {
       errors.push([file, err as Error]);
     }
@@ -241,10 +244,11 @@ async function nodesFromMarkers(files: readonly string[], options: NormalizedPlu
  * graph: one broken lambda.json must not stop `nx show projects`, `nx affected` or the other
  * functions' packages for everyone in the workspace.
  */
-function markerNode(file: string, options: NormalizedPluginOptions, workspaceRoot: string, hasProduction: boolean): CreateNodesResult {
+function markerNode(file: string, options: NormalizedPluginOptions, files: WorkspaceFiles, hasProduction: boolean): CreateNodesResult {
+  const workspaceRoot = files.root;
   const layer = path.posix.basename(file) === LAYER_MARKER;
   try {
-    return layer ? layerNode(file, options, workspaceRoot) : functionNode(file, options, workspaceRoot, hasProduction);
+    return layer ? layerNode(file, options, workspaceRoot) : functionNode(file, options, workspaceRoot, hasProduction, files);
   } catch (err) {
     if (!(err instanceof InvalidMarkerError)) throw err;
     const root = path.posix.dirname(file);

@@ -36,11 +36,31 @@ describe('package inputs for local folders outside the function', () => {
     }, 'apps/fn')).toEqual(['{workspaceRoot}/shared/pkg/**/*']);
   });
 
+  it('python: files a requirements file includes (-r, followed, its paths relative to it) and its -c constraints, as pip reads them', async () => {
+    expect(await outsideInputs({
+      'apps/fn/lambda.json': JSON.stringify({ runtime: 'python3.12', handler: 'app.handler' }),
+      'apps/fn/requirements.txt': '-r ../../shared/common.txt  # shared pins\n--constraint=../../constraints.txt\n-r https://example.com/remote.txt\nrequests==2.0\n',
+      'shared/common.txt': '-e ./local_pkg\n-r nested/more.txt\n',
+      'shared/nested/more.txt': '../other_pkg\n',
+      'constraints.txt': 'requests<3\n',
+    }, 'apps/fn')).toEqual([
+      '{workspaceRoot}/constraints.txt', '{workspaceRoot}/shared/common.txt', '{workspaceRoot}/shared/local_pkg/**/*', '{workspaceRoot}/shared/nested/more.txt',
+      '{workspaceRoot}/shared/other_pkg/**/*',
+    ]);
+  });
+
   it('ruby: Gemfile path gems outside the function', async () => {
     expect(await outsideInputs({
       'apps/fn/lambda.json': JSON.stringify({ runtime: 'ruby3.3', handler: 'app.handler' }),
       'apps/fn/Gemfile': "source 'https://rubygems.org'\ngem 'greeter', path: '../../shared/greeter'\ngem 'inner', :path => './gems/inner'\ngem 'rack'\n",
     }, 'apps/fn')).toEqual(['{workspaceRoot}/shared/greeter/**/*']);
+  });
+
+  it('ruby: a Gemfile `path ... do` block: the folder Bundler searches, and each gem\'s folder in it', async () => {
+    expect(await outsideInputs({
+      'apps/fn/lambda.json': JSON.stringify({ runtime: 'ruby3.3', handler: 'app.handler' }),
+      'apps/fn/Gemfile': "source 'https://rubygems.org'\n# path '../../commented' do\npath '../../shared/gems' do\n  gem 'greeter'\n  gem('texts', '~> 1.0')\nend\ngem 'rack'\n",
+    }, 'apps/fn')).toEqual(['{workspaceRoot}/shared/gems/**/*', '{workspaceRoot}/shared/gems/greeter/**/*', '{workspaceRoot}/shared/gems/texts/**/*']);
   });
 
   it('go: go.mod replace targets, and the go.work modules the function requires (not the others)', async () => {
@@ -61,6 +81,14 @@ describe('package inputs for local folders outside the function', () => {
       'apps/fn/Fn.csproj': '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <ProjectReference Include="..\\..\\shared\\Greeter\\Greeter.csproj" />\n    <ProjectReference Include="Inner\\Inner.csproj" />\n  </ItemGroup>\n</Project>\n',
       'shared/Greeter/Greeter.csproj': '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <ProjectReference Include="../Text/Text.csproj" />\n  </ItemGroup>\n</Project>\n',
     }, 'apps/fn')).toEqual(['{workspaceRoot}/shared/Greeter/**/*', '{workspaceRoot}/shared/Text/**/*']);
+  });
+
+  it('dotnet: the references of the project file the `project` option names below the root, relative to that file', async () => {
+    expect(await outsideInputs({
+      'apps/fn/lambda.json': JSON.stringify({ runtime: 'dotnet8', handler: 'Fn::Fn.Function::Handler', project: 'src/Fn/Fn.csproj' }),
+      'apps/fn/src/Fn/Fn.csproj': '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <ProjectReference Include="..\\..\\..\\..\\shared\\Greeter\\Greeter.csproj" />\n  </ItemGroup>\n</Project>\n',
+      'shared/Greeter/Greeter.csproj': '<Project Sdk="Microsoft.NET.Sdk" />\n',
+    }, 'apps/fn')).toEqual(['{workspaceRoot}/shared/Greeter/**/*']);
   });
 
   it('adds nothing when every referenced path is inside the function, and nothing for Node.js (its imports are checked at package time)', async () => {

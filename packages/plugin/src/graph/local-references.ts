@@ -20,9 +20,33 @@ export function pythonRequirementPaths(text: string): string[] {
   return out;
 }
 
-/** Gemfile: `gem 'x', path: '../libs/x'` or `:path => "../libs/x"`; also `path '../libs' do`. */
+/**
+ * requirements.txt: the other files pip reads for it, as core's requirements reader does: `-r`
+ * includes (whose own lines count too) and `-c` constraints, each relative to the file naming it.
+ */
+export function pythonRequirementFiles(text: string): { included: string[]; constraints: string[] } {
+  const out = { included: [] as string[], constraints: [] as string[] };
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const m = /^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(raw.replace(/(^|\s)#.*$/, '').trim());
+    if (!m || /^[a-z]+:\/\//i.test(m[2])) continue;
+    (m[1] === '-r' || m[1] === '--requirement' ? out.included : out.constraints).push(m[2]);
+  }
+  return out;
+}
+
+/**
+ * Gemfile: `gem 'x', path: '../libs/x'` or `:path => "../libs/x"`; also a `path '../libs' do ... end`
+ * block, where Bundler finds each gem's gemspec in the folder or below it: the folder itself (so
+ * every file Bundler may read is covered) and `<folder>/<gem>` for each gem of the block (the
+ * folder Bundler's convention gives it, which names the library project).
+ */
 export function rubyGemfilePaths(text: string): string[] {
-  const out = [...text.matchAll(/(?:\bpath:|:path\s*=>)\s*["']([^"']+)["']/g)].map((m) => m[1]);
+  const body = text.replace(/(^|\s)#.*$/gm, '');
+  const out = [...body.matchAll(/(?:\bpath:|:path\s*=>)\s*["']([^"']+)["']/g)].map((m) => m[1]);
+  for (const block of body.matchAll(/^\s*path\s*\(?\s*["']([^"']+)["'][^\n]*?\bdo\b([\s\S]*?)^\s*end\b/gm)) {
+    const dir = block[1].replace(/\/+$/, '');
+    out.push(dir, ...[...block[2].matchAll(/\bgem\s*\(?\s*["']([^"']+)["']/g)].map((m) => `${dir}/${m[1]}`));
+  }
   return out;
 }
 

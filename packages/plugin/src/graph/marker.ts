@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { TargetConfiguration } from '@nx/devkit';
 // The one module of core the graph needs: constants only, so computing the graph does not load the engine.
 import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runtimes/types';
 import { InvalidMarkerError } from './invalid-marker';
 import { isRecord, parseJsonText } from './json';
+import { tsconfigChain } from './tsconfig-chain';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
 export interface FunctionMarker {
@@ -76,9 +78,11 @@ export function familyOf(marker: FunctionMarker, projectDir: string, markerPath:
   throw new InvalidMarkerError(`nx-lambda: ${markerPath} names runtime "${r}", which no nx-lambda executor builds.\nUse a Lambda runtime identifier such as nodejs22.x, python3.12, ruby3.3, java21, dotnet8 or provided.al2023.`);
 }
 
+const NODE_LOCKFILE_INPUT = '{workspaceRoot}/package-lock.json';
+
 /** Lockfiles and manifests that change what a package contains, per family (Nx inputs). */
 export const DEPENDENCY_FILES: Record<RuntimeFamily, string[]> = {
-  node: ['{workspaceRoot}/package-lock.json', '{workspaceRoot}/tsconfig.base.json', '{projectRoot}/package.json'],
+  node: [NODE_LOCKFILE_INPUT, '{workspaceRoot}/tsconfig.base.json', '{projectRoot}/package.json'],
   python: ['{projectRoot}/requirements.txt', '{projectRoot}/pyproject.toml', '{projectRoot}/uv.lock', '{projectRoot}/poetry.lock'],
   ruby: ['{projectRoot}/Gemfile', '{projectRoot}/Gemfile.lock'],
   java: ['{projectRoot}/pom.xml'],
@@ -99,3 +103,95 @@ export const TOOLCHAIN_COMMANDS: Record<RuntimeFamily, string> = {
   // pwsh installed as a .NET global tool is often not on PATH.
   powershell: 'pwsh -v 2>/dev/null || "$HOME/.dotnet/tools/pwsh" -v 2>/dev/null || echo pwsh-not-found',
 };
+
+/** The npm package the executors come from; its lockfile entry is the Nx external node of the toolchain (esbuild is its dependency). */
+const PLUGIN_PACKAGE = '@nx-lambda/plugin';
+
+/**
+ * The Nx inputs of a function's package target for its dependencies. `options`: the package target's
+ * options (lambda.json under project.json's). For a Node.js function that bundles all its npm
+ * packages, the whole lockfile gives way to what Nx hashes per project: the `npm:` nodes its sources
+ * and its libraries' sources import (and theirs, transitively), which the hash reaches through
+ * `^production`, plus this plugin's own node and the npm presets its tsconfig extends
+ * (`externalDependencies`, which also stops Nx from hashing every npm package of the workspace).
+ * So bumping a package one function bundles re-packages that function only. The tsconfig files the
+ * bundle reads are inputs in every case. The whole lockfile stays an input where that could miss a package in the zip
+ * (README, "is not hashed by the whole package-lock.json"): Nx reads no source imports, `nodeModules`
+ * may install a package no source imports, Nx reads another lockfile than core does, or
+ * package-lock.json installs no `@nx-lambda/plugin` or tsconfig preset (Nx fails every task on an
+ * `externalDependencies` it cannot find).
+ */
+export function dependencyInputs(family: RuntimeFamily, workspaceRoot: string, projectRoot: string, options: Readonly<Record<string, unknown>>): NonNullable<TargetConfiguration['inputs']> {
+  if (family !== 'node') return DEPENDENCY_FILES[family];
+  // Every tsconfig the bundle reads: a preset outside every project is hashed only so.
+  const tsconfig = tsconfigChain(workspaceRoot, projectRoot, options.tsConfig);
+  const files = [...DEPENDENCY_FILES.node, ...tsconfig.files.filter((f) => f !== 'tsconfig.base.json').map((f) => `{workspaceRoot}/${f}`)];
+  if (installsNodeModules(options.nodeModules) || !tsconfig.complete) return files;
+  const workspace = nodeWorkspaceFacts(workspaceRoot);
+  if (!workspace.importsAreEdges || !workspace.nxReadsPackageLock || workspace.defaultsInstall) return files;
+  const external = [PLUGIN_PACKAGE, ...tsconfig.packages];
+  if (!external.every((name) => workspace.installs(name))) return files;
+  return [{ externalDependencies: external }, ...files.filter((f) => f !== NODE_LOCKFILE_INPUT)];
+}
+
+/** Anything but an absent or empty `nodeModules` may install packages (a value the schema refuses included). */
+const installsNodeModules = (value: unknown): boolean => value !== undefined && !(Array.isArray(value) && value.length === 0);
+
+interface NodeWorkspaceFacts {
+  /** Nx makes `npm:` edges from TS/JS imports (its `analyzeSourceFiles`). */
+  importsAreEdges: boolean;
+  /**
+   * Nx takes its `npm:` nodes from package-lock.json, the file core checks bundled versions against:
+   * a bun, yarn or pnpm lockfile beside it wins in Nx (so does nx.json's `cli.packageManager`).
+   */
+  nxReadsPackageLock: boolean;
+  /** package-lock.json installs the package from a registry or tarball (not as a link to a workspace folder): Nx has its `npm:` node. */
+  installs(name: string): boolean;
+  /** nx.json's targetDefaults set `nodeModules`, which lambda.json does not show. */
+  defaultsInstall: boolean;
+}
+
+/** Lockfiles Nx prefers to package-lock.json (nx/src/utils/package-manager.ts, detectPackageManager). */
+const OTHER_LOCKFILES = ['bun.lockb', 'bun.lock', 'yarn.lock', 'pnpm-lock.yaml'];
+const NX_JS_PACKAGES = ['@nx/workspace', '@nx/js', '@nx/node', '@nx/next', '@nx/react', '@nx/angular', '@nx/web'];
+let factsCache: { key: string; facts: NodeWorkspaceFacts } | undefined;
+
+/** Read once per graph computation: the key is these files' sizes and modification times (or absence). */
+function nodeWorkspaceFacts(workspaceRoot: string): NodeWorkspaceFacts {
+  const files = ['nx.json', 'package.json', 'package-lock.json', ...OTHER_LOCKFILES].map((f) => path.join(workspaceRoot, f));
+  const key = files.map((f) => { const s = statSync(f, { throwIfNoEntry: false }); return s ? `${f}:${s.size}:${s.mtimeMs}` : `${f}:-`; }).join('|');
+  if (factsCache?.key === key) return factsCache.facts;
+  const json = (file: string): Record<string, unknown> => {
+    if (!existsSync(file)) return {};
+    let parsed: unknown;
+    try {
+      parsed = parseJsonText(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`nx-lambda: ${path.basename(file)} at the workspace root is not valid JSON: ${(err as Error).message}\nFix the file (Nx reads it too).`);
+    }
+    return isRecord(parsed) ? parsed : {};
+  };
+  const [nxJson, packageJson] = [json(files[0]), json(files[1])];
+  const facts: NodeWorkspaceFacts = {
+    importsAreEdges: nxAnalyzesSourceFiles(nxJson, packageJson),
+    nxReadsPackageLock: !files.slice(3).some((f) => existsSync(f)) && [undefined, 'npm'].includes(isRecord(nxJson.cli) ? (nxJson.cli.packageManager as string | undefined) : undefined),
+    installs: lockfileInstalls.bind(undefined, existsSync(files[2]) ? readFileSync(files[2], 'utf8') : ''),
+    defaultsInstall: isRecord(nxJson.targetDefaults) && Object.values(nxJson.targetDefaults).some((d) => isRecord(d) && isRecord(d.options) && installsNodeModules(d.options.nodeModules)),
+  };
+  factsCache = { key, facts };
+  return facts;
+}
+
+/** Nx's own rule (nx/src/plugins/js/utils/config.ts): `pluginsConfig["@nx/js"]` decides, else an Nx JS plugin among the root dependencies. */
+function nxAnalyzesSourceFiles(nxJson: Record<string, unknown>, packageJson: Record<string, unknown>): boolean {
+  const js = isRecord(nxJson.pluginsConfig) ? nxJson.pluginsConfig['@nx/js'] : undefined;
+  if (isRecord(js)) return js.analyzeSourceFiles !== false;
+  const deps = { ...(isRecord(packageJson.dependencies) ? packageJson.dependencies : {}), ...(isRecord(packageJson.devDependencies) ? packageJson.devDependencies : {}) };
+  return NX_JS_PACKAGES.some((p) => p in deps);
+}
+
+/** Whether a package-lock.json text installs `name` at the top of node_modules, other than as a link to a workspace folder. */
+function lockfileInstalls(lockText: string, name: string): boolean {
+  const entry = new RegExp(`"node_modules/${name.replace(/[/.]/g, '\\$&')}"\\s*:\\s*\\{([^}]*)`).exec(lockText);
+  return entry !== null && !/"link"\s*:\s*true/.test(entry[1]);
+}
