@@ -74,6 +74,22 @@ export async function stageGems(ctx: BuildContext, listing: BundleListing, gems:
   return staged;
 }
 
+/**
+ * Bytes a gem takes once staged (what stageGem copies), read in the installed bundle: resolve's
+ * sizes are what a layer holds (the planner weighs layers with them).
+ */
+export async function installedGemSize(gem: BundledGem, listing: BundleListing): Promise<number> {
+  if (gem.source !== 'rubygems') {
+    const files = await Promise.all((gem.files ?? []).map((f) => fsp.stat(path.join(gem.dir, f)).then((st) => st.size, () => 0)));
+    return files.reduce((a, b) => a + b, 0) + 2 * Buffer.byteLength(gem.gemspec ?? '');
+  }
+  const spec = gem.specFile ? (await fsp.stat(gem.specFile)).size : 0;
+  const built = gem.extensions.length && gem.platform === 'ruby'
+    ? await treeSize(path.join(listing.bundlePath, 'ruby', listing.abi, 'extensions', listing.platform, listing.abi, gem.fullName)).catch(() => 0)
+    : 0;
+  return (await treeSize(gem.dir)) + spec + built;
+}
+
 export function resolvedGem(gem: BundledGem, target: RubyTarget, size = 0): ResolvedDependency {
   return { name: gem.name, version: gem.version, platform: gemPlatformKey(gem, target), size };
 }

@@ -5,7 +5,7 @@ import { copyTree, notFunctionSource, outsideSources } from '../../package/stage
 import { dependencyKey } from '../types';
 import type { BuildContext, BuildResult, DependencyRecord, ExcludePlan, ResolvedDependency, RuntimeStrategy } from '../types';
 import { BundledGem, BundleListing, installBundle } from './bundler';
-import { resolvedGem, stageGems } from './gem-staging';
+import { installedGemSize, resolvedGem, stageGems } from './gem-staging';
 import { checkRubyHandler } from './handler-check';
 import { writePackagedBundle } from './packaged-bundle';
 import { functionGemDir, layerGemDir, RUBY_ABI, RubyTarget } from './target';
@@ -91,7 +91,7 @@ async function buildLayer(ctx: BuildContext, deps: readonly ResolvedDependency[]
   if (gems.length !== wanted.size) {
     const have = new Set(gems.map((g) => dependencyKey(resolvedGem(g, target))));
     throw new LambdaPackageError('ruby:layer', `${ctx.request.projectName}: the bundle lacks gems the layer should hold`,
-      [...wanted].filter((k) => !have.has(k)).map((k) => `missing: ${k}`), 'rebuild the layer plan: the lockfiles changed since it was made');
+      [...wanted].filter((k) => !have.has(k)).map((k) => `missing: ${k}`), `run bundle install in ${ctx.request.projectRoot} (its Gemfile.lock must pin these gems), then run the layer target again`);
   }
   const staged = listing ? await stageGems(ctx, listing, gems, path.join(ctx.stagingDir, layerGemDir(target.abi)), target) : [];
   return {
@@ -105,12 +105,21 @@ export const RubyStrategy: RuntimeStrategy = {
   family: 'ruby',
   lambdaRuntimes: Object.keys(RUBY_ABI),
   layerRoot: (runtime) => layerGemDir(RUBY_ABI[runtime]),
+  /**
+   * The gems a layer may take: registry and git gems, with their installed sizes. A workspace gem
+   * (Gemfile `path:`) is the workspace's own code, like a Python workspace library: it stays in each
+   * function, so a change to it re-packages the functions that use it and never a layer.
+   */
   async resolve(ctx) {
     const listing = await bundleOf(ctx);
     const target = rubyTarget(ctx);
-    return (listing?.specs ?? []).map((g) => resolvedGem(g, target));
+    const layerable = (listing?.specs ?? []).filter((g) => g.source !== 'path');
+    return Promise.all(layerable.map(async (g) => resolvedGem(g, target, await installedGemSize(g, listing!))));
   },
   build: buildFunction,
   checkHandler: checkRubyHandler,
   buildLayer,
+  // The gems come from each function's own bundle (its Gemfile.lock and vendor/cache): a layer
+  // project has no Gemfile of its own.
+  layerFromFunctionBuilds: true,
 };

@@ -6,6 +6,9 @@ import { ZipReader } from '../../archive/zip-reader';
 import type { InvokeResult } from '../../invoke/invoke-function';
 import { invokePackaged } from '../../test-support/invoke';
 import { packageFunction, PackageResult } from '../../package/pipeline';
+import { buildLayerProject } from '../../layers/build-layers';
+import { readFunctionShare } from '../../layers/layer-artifacts';
+import { DEFAULT_LIMITS } from '../../package/limits';
 import { makeRequest, writeFiles } from '../../test-support/workspace';
 import type { FunctionBuildRequest } from '../types';
 import { RubyStrategy } from './index';
@@ -124,6 +127,27 @@ describe('RubyStrategy (with-deps: registry gem from vendor/cache, workspace gem
       await zip.close();
     }
     expect(layered.manifest.dependencies.find((d) => d.name === 'shout')?.location).toBe('ruby-shared');
+  });
+
+  it('layers the registry gem two functions share and keeps their workspace gem (path:) in each function', async () => {
+    await fsp.cp(path.join(ws, 'hello'), path.join(ws, 'hello2'), { recursive: true });
+    const fn = (root: string) => makeRequest(ws, { family: 'ruby', runtime: 'ruby3.3', handler: 'app.handler', projectRoot: root });
+    const { plan } = await buildLayerProject(RubyStrategy, {
+      project: 'ruby-shared', projectRoot: 'layers/ruby-shared', workspaceRoot: ws, family: 'ruby', runtime: 'ruby3.3', architecture: 'x86_64',
+      outputPath: path.join(ws, 'dist/layers/ruby-shared'), functions: [fn('hello'), fn('hello2')], minLayerBytes: 0, limits: DEFAULT_LIMITS, compressionLevel: 6,
+    });
+    expect(plan.layers.flatMap((l) => l.dependencies.map((d) => d.name))).toEqual(['shout']);
+    const layerZip = path.join(ws, 'dist/layers/ruby-shared', plan.artifacts[plan.layers[0].name]);
+    expect((await ZipReader.with(layerZip, (zip) => zip.fileNames)).some((n) => n.startsWith('ruby/gems/3.3.0/gems/shout-1.2.0/'))).toBe(true);
+    // The function packaged against its share runs with the layer where Lambda puts it (/opt).
+    const share = await readFunctionShare(path.join(ws, 'dist/layers/ruby-shared'), 'ruby-shared', 'hello2');
+    const layered = await pkg(ws, 'hello2', 'app.handler', { layers: share });
+    expect(layered.manifest.dependencies.map((d) => [d.name, d.location])).toEqual([['greet', 'function'], ['shout', plan.layers[0].name]]);
+    const ran = await invokePackaged(layered, { name: 'layers' }, { timeoutMs: 10_000, layerZips: [layerZip] });
+    const { message, gems } = ran.response as { message: string; gems: Record<string, string> };
+    expect(message).toBe('HELLO LAYERS!');
+    expect(gems.greet).toBe('vendor/bundle/ruby/3.3.0/gems/greet-0.3.0');
+    expect(gems.shout).toMatch(/\/opt\/ruby\/gems\/3\.3\.0\/gems\/shout-1\.2\.0$/);
   });
 
   it('stages layer gems under ruby/gems/<ABI>', () => {
