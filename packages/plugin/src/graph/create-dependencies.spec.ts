@@ -16,7 +16,9 @@ async function edgesOf(files: Record<string, string>, roots: Record<string, stri
   const projects = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, { root, name, tags: tags[name] ?? [], targets: targetsAt(root) }]));
   const context = { workspaceRoot: ws, projects, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
   const deps = await createDependencies(options, context);
-  return deps.map((d) => `${d.source}->${d.target} (${'sourceFile' in d ? d.sourceFile : ''})`).sort();
+  // No `sourceFile`: Nx would keep such an edge from its file-map cache until that one file changes (recompute.spec.ts).
+  for (const d of deps) expect({ ...d, source: '', target: '' }).toEqual({ source: '', target: '', type: 'implicit' });
+  return deps.map((d) => `${d.source}->${d.target}`).sort();
 }
 
 describe('createDependencies', () => {
@@ -46,14 +48,14 @@ describe('createDependencies', () => {
       },
     );
     expect(edges).toEqual([
-      'cs->cs-greeting (fns/cs/Fn.csproj)',
-      'go->go-greeting (fns/go/go.mod)',
-      'java->java-greeting (fns/java/pom.xml)',
-      'java->java-parent (fns/java/pom.xml)',
-      'ps->ps-greeting (fns/ps/handler.ps1)',
-      'py->py-greeting (fns/py/pyproject.toml)',
-      'py2->py-greeting (fns/py2/requirements.txt)',
-      'rb->rb-greeting (fns/rb/Gemfile)',
+      'cs->cs-greeting',
+      'go->go-greeting',
+      'java->java-greeting',
+      'java->java-parent',
+      'ps->ps-greeting',
+      'py->py-greeting',
+      'py2->py-greeting',
+      'rb->rb-greeting',
     ]);
   });
 
@@ -69,8 +71,7 @@ describe('createDependencies', () => {
       },
       { py: 'fns/py', direct: 'libs/direct', 'via-include': 'libs/via-include', unused: 'libs/unused' },
     );
-    // Read from a file outside the function: implicit (Nx would keep a file's edge until that file changes).
-    expect(edges).toEqual(['py->direct (fns/py/reqs/prod.txt)', 'py->via-include ()']);
+    expect(edges).toEqual(['py->direct', 'py->via-include']);
   });
 
   it('links a Ruby function to the gems of a Gemfile `path ... do` block', async () => {
@@ -82,7 +83,7 @@ describe('createDependencies', () => {
       },
       { rb: 'fns/rb', greeter: 'libs/greeter', other: 'libs/other' },
     );
-    expect(edges).toEqual(['rb->greeter (fns/rb/Gemfile)']);
+    expect(edges).toEqual(['rb->greeter']);
   });
 
   it('links a .NET function through the project file its `project` option names below its root', async () => {
@@ -94,7 +95,7 @@ describe('createDependencies', () => {
       },
       { cs: 'fns/cs', 'cs-greeting': 'libs/cs-greeting' },
     );
-    expect(edges).toEqual(['cs->cs-greeting (fns/cs/src/Fn/Fn.csproj)']);
+    expect(edges).toEqual(['cs->cs-greeting']);
   });
 
   it('adds no edge for paths outside every project or back into the same project', async () => {
@@ -118,7 +119,7 @@ describe('createDependencies', () => {
       { 'py-tagged': ['shared'] },
     );
     // Implicit: no source file whose cached edges Nx would keep after a change of lambda-layer.json.
-    expect(edges).toEqual(['a->node-layer ()', 'orders-arm->node-arm-layer ()', 'py-tagged->py-layer ()']);
+    expect(edges).toEqual(['a->node-layer', 'orders-arm->node-arm-layer', 'py-tagged->py-layer']);
   });
 
   it('takes a function\'s architecture from the plugin defaults when its lambda.json sets none', async () => {
@@ -128,7 +129,7 @@ describe('createDependencies', () => {
       'fns/b/lambda.json': JSON.stringify({ runtime: 'nodejs22.x', handler: 'index.handler', architecture: 'x86_64' }),
     };
     const roots = { 'node-arm': 'layers/node-arm', a: 'fns/a', b: 'fns/b' };
-    expect(await edgesOf(files, roots, {}, { defaults: { architecture: 'arm64' } })).toEqual(['a->node-arm ()']);
+    expect(await edgesOf(files, roots, {}, { defaults: { architecture: 'arm64' } })).toEqual(['a->node-arm']);
     expect(await edgesOf(files, roots)).toEqual([]);
   });
 
@@ -146,7 +147,7 @@ describe('createDependencies', () => {
       },
       { py312: 'layers/py312', py313: 'layers/py313', rb: 'layers/rb', node: 'layers/node', p12: 'fns/p12', p13: 'fns/p13', rb32: 'fns/rb32', n20: 'fns/n20' },
     );
-    expect(edges).toEqual(['n20->node ()', 'p12->py312 ()', 'p13->py313 ()']);
+    expect(edges).toEqual(['n20->node', 'p12->py312', 'p13->py313']);
   });
 
   it('links no function to a layer whose runtime is not of its family (its layer target says what to fix)', async () => {
@@ -168,7 +169,7 @@ describe('createDependencies', () => {
       { 'fns/ps/lambda.json': JSON.stringify({ runtime: 'provided.al2023', family: 'powershell', handler: 'handler.ps1::Invoke-Handler', layers: ['powershell-runtime'] }) },
       { ps: 'fns/ps', 'powershell-runtime': 'layers/powershell-runtime' },
     );
-    expect(edges).toEqual(['ps->powershell-runtime (fns/ps/lambda.json)']);
+    expect(edges).toEqual(['ps->powershell-runtime']);
   });
 
   it('links the valid functions and layers when another lambda.json or lambda-layer.json is invalid (its own targets report that)', async () => {
@@ -183,6 +184,6 @@ describe('createDependencies', () => {
       { 'node-layer': 'layers/node', 'broken-layer': 'layers/broken', a: 'fns/a', 'no-handler': 'fns/no-handler', cobol: 'fns/cobol' },
     );
     // a still depends on the layer it names: its package target then runs that layer's target, which fails saying what to fix.
-    expect(edges).toEqual(['a->broken-layer (fns/a/lambda.json)', 'a->node-layer ()']);
+    expect(edges).toEqual(['a->broken-layer', 'a->node-layer']);
   });
 });

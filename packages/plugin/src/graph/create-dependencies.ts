@@ -2,8 +2,15 @@ import * as path from 'node:path';
 import { ABI_BOUND_FAMILIES } from '@nx-lambda/core/dist/layers/compatibility';
 import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 
-/** DependencyType.static and .implicit without loading @nx/devkit (the graph runs on every Nx command). */
-const STATIC = 'static' as DependencyType.static;
+/**
+ * DependencyType.implicit without loading @nx/devkit (the graph runs on every Nx command). Every
+ * edge here is implicit (no `sourceFile`): Nx keeps the edges of a source file from its file-map
+ * cache (in the daemon's memory, and in .nx/workspace-data between commands) until that file's
+ * hash changes, while the target of each edge here also depends on other files: which folders are
+ * projects (a library made a project after the manifest named it), other projects' go.mod, pom.xml
+ * or module names, which projects a lambda.json `layers` names exist (a layer generated after).
+ * An implicit edge is taken from each computation's answer, so none outlives its reason.
+ */
 const IMPLICIT = 'implicit' as DependencyType.implicit;
 import { inLayerScope, LAYER_MARKER, readLayerMarker } from './layer-marker';
 import { normalizePluginOptions, type NxLambdaPluginOptions } from './create-nodes';
@@ -59,14 +66,13 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
   const byRoot = new Map(projects.map((p) => [p.root.replace(/\/+$/, ''), p]));
   const deps: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
-  /** No `sourceFile`: an implicit edge, for a reference read from a file outside the source project. */
-  const add = (source: ProjectInfo, targetRel: string, sourceFile?: string) => {
+  const add = (source: ProjectInfo, targetRel: string) => {
     const target = owner(byRoot, path.posix.normalize(targetRel));
     if (!target || target.name === source.name) return;
     const key = `${source.name}->${target.name}`;
     if (seen.has(key)) return;
     seen.add(key);
-    deps.push(sourceFile ? { source: source.name, target: target.name, type: STATIC, sourceFile } : { source: source.name, target: target.name, type: IMPLICIT });
+    deps.push({ source: source.name, target: target.name, type: IMPLICIT });
   };
 
   const mavenByCoordinates = new Map<string, ProjectInfo>();
@@ -85,45 +91,40 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
   for (const p of projects) {
     if (p.packageTarget?.executor === '@nx-lambda/plugin:python') {
       // What the build reads: `requirementsFile`, `-r` includes, `-c` constraints. A reference in a
-      // file of another project is that project's edge. Nx keeps a file's edges from its cache until
-      // that file changes, so one read from a file of no project (a shared include) is implicit: it
-      // must go when the function stops including that file.
+      // file of another project is that project's edge.
       for (const [rel, manifest] of pythonLocalReferences(files, p.root, p.packageTarget.options ?? {})) {
         const from = owner(byRoot, manifest);
-        if (from === p) add(p, rel, manifest);
-        else if (!from) add(p, rel);
+        if (from === p || !from) add(p, rel);
       }
     }
     for (const [file, parse] of Object.entries(PATH_REFERENCES)) {
       const text = p.folder.text(file);
-      if (text) for (const ref of parse(text)) add(p, path.posix.join(p.root, ref), path.posix.join(p.root, file));
+      if (text) for (const ref of parse(text)) add(p, path.posix.join(p.root, ref));
     }
-    const goModRel = path.posix.join(p.root, 'go.mod');
     // A required module that is a workspace project (via replace or go.work) is a local edge.
     for (const mod of goRequires(p.folder.text('go.mod') ?? '')) {
       const target = goModules.get(mod);
-      if (target) add(p, target.root, goModRel);
+      if (target) add(p, target.root);
     }
     // A .NET function's `project` option may name a .csproj below its root (or elsewhere): references are relative to that file.
     const projectFiles = p.packageTarget?.executor === '@nx-lambda/plugin:dotnet' ? dotnetProjectFiles(files, p.root, p.packageTarget.options ?? {}) : p.folder.filesEndingIn('.csproj');
     for (const csproj of projectFiles) {
       const from = owner(byRoot, csproj);
       if (from !== p && from) continue; // that project's own edges
-      for (const ref of csprojReferences(files.text(csproj) ?? '')) add(p, path.posix.dirname(path.posix.join(path.posix.dirname(csproj), ref)), from ? csproj : undefined);
+      for (const ref of csprojReferences(files.text(csproj) ?? '')) add(p, path.posix.dirname(path.posix.join(path.posix.dirname(csproj), ref)));
     }
-    const pomRel = path.posix.join(p.root, 'pom.xml');
     const pom = p.folder.text('pom.xml');
     if (pom) {
       const parent = mavenParent(pom);
       for (const d of [...mavenDependencies(pom), ...(parent ? [parent] : [])]) {
         const target = mavenByCoordinates.get(`${d.groupId ?? ''}:${d.artifactId}`);
-        if (target) add(p, target.root, pomRel);
+        if (target) add(p, target.root);
       }
     }
     for (const script of p.folder.filesEndingIn('.ps1')) {
       for (const name of powershellRequiredModules(p.folder.text(path.posix.basename(script)) ?? '')) {
         const target = psModules.get(name.toLowerCase());
-        if (target) add(p, target.root, script);
+        if (target) add(p, target.root);
       }
     }
   }
@@ -137,9 +138,8 @@ export const createDependencies: CreateDependencies<NxLambdaPluginOptions> = (op
  * package target. A function's architecture is its lambda.json's, else the plugin defaults', as
  * its package target's options; its runtime is its lambda.json's (a layer of another Python or
  * Ruby runtime cannot serve it, so an edge would only run that layer first and mark it affected).
- * Scope edges are implicit (no source file): Nx keeps a file's edges from its cache until that
- * file changes, and a scope edge depends on the layer's lambda-layer.json as much as on the
- * function's lambda.json, so an edge kept for either would outlive a change of the other.
+ * A scope edge depends on the layer's lambda-layer.json as much as on the function's lambda.json,
+ * and a named one on the layer project existing: implicit, like every edge here (IMPLICIT).
  */
 function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Record<string, unknown>): RawProjectGraphDependency[] {
   const layers = projects.flatMap((p) => {
@@ -160,12 +160,12 @@ function layerEdges(ws: string, projects: readonly ProjectInfo[], defaults: Reco
     // Layers named in lambda.json (runtime layers too) are dependencies whatever their kind.
     for (const named of fn.layers ?? []) {
       const target = byName.get(named);
-      if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: STATIC, sourceFile: rel });
+      if (target && !layers.some((l) => l.project.name === named)) out.push({ source: p.name, target: target.name, type: IMPLICIT });
     }
     for (const { project, marker } of layers) {
       const sameArch = (marker.architecture ?? 'x86_64') === (fn.architecture ?? defaultArchitecture);
       const sameAbi = !ABI_BOUND_FAMILIES.has(family) || marker.runtime === fn.runtime;
-      if (fn.layers?.includes(project.name)) out.push({ source: p.name, target: project.name, type: STATIC, sourceFile: rel });
+      if (fn.layers?.includes(project.name)) out.push({ source: p.name, target: project.name, type: IMPLICIT });
       else if (marker.family === family && sameArch && sameAbi && inLayerScope(marker.functions, p.name, p.tags)) out.push({ source: p.name, target: project.name, type: IMPLICIT });
     }
   }

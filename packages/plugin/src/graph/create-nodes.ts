@@ -137,7 +137,7 @@ export function functionNode(markerPath: string, options: NormalizedPluginOption
     cache: true,
     inputs: [
       ...productionInputs(workspaceHasProduction, projectJson),
-      ...dependencyInputs(family, workspaceRoot, root, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
+      ...dependencyInputs(family, files, root, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
       ...localPathInputs(files, root, family, { ...marker, ...projectJson?.targets?.[options.packageTargetName]?.options }),
       { runtime: TOOLCHAIN_COMMANDS[family] },
       // Only this function's share of each layer plan: a plan change for others keeps its cache.

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 // The one module of core the graph needs: constants only, so computing the graph does not load the engine.
@@ -6,6 +6,7 @@ import { RUNTIME_FAMILIES, type RuntimeFamily } from '@nx-lambda/core/dist/runti
 import { InvalidMarkerError } from './invalid-marker';
 import { isRecord, parseJsonText } from './json';
 import { tsconfigChain } from './tsconfig-chain';
+import type { WorkspaceFiles } from './workspace-files';
 
 /** `lambda.json` in a function's root: the options of its package target, plus a few of its own. */
 export interface FunctionMarker {
@@ -121,17 +122,17 @@ const PLUGIN_PACKAGE = '@nx-lambda/plugin';
  * package-lock.json installs no `@nx-lambda/plugin` or tsconfig preset (Nx fails every task on an
  * `externalDependencies` it cannot find).
  */
-export function dependencyInputs(family: RuntimeFamily, workspaceRoot: string, projectRoot: string, options: Readonly<Record<string, unknown>>): NonNullable<TargetConfiguration['inputs']> {
+export function dependencyInputs(family: RuntimeFamily, files: WorkspaceFiles, projectRoot: string, options: Readonly<Record<string, unknown>>): NonNullable<TargetConfiguration['inputs']> {
   if (family !== 'node') return DEPENDENCY_FILES[family];
   // Every tsconfig the bundle reads: a preset outside every project is hashed only so.
-  const tsconfig = tsconfigChain(workspaceRoot, projectRoot, options.tsConfig);
-  const files = [...DEPENDENCY_FILES.node, ...tsconfig.files.filter((f) => f !== 'tsconfig.base.json').map((f) => `{workspaceRoot}/${f}`)];
-  if (installsNodeModules(options.nodeModules) || !tsconfig.complete) return files;
-  const workspace = nodeWorkspaceFacts(workspaceRoot);
-  if (!workspace.importsAreEdges || !workspace.nxReadsPackageLock || workspace.defaultsInstall) return files;
+  const tsconfig = tsconfigChain(files.root, projectRoot, options.tsConfig);
+  const inputs = [...DEPENDENCY_FILES.node, ...tsconfig.files.filter((f) => f !== 'tsconfig.base.json').map((f) => `{workspaceRoot}/${f}`)];
+  if (installsNodeModules(options.nodeModules) || !tsconfig.complete) return inputs;
+  const workspace = nodeWorkspaceFacts(files);
+  if (!workspace.importsAreEdges || !workspace.nxReadsPackageLock || workspace.defaultsInstall) return inputs;
   const external = [PLUGIN_PACKAGE, ...tsconfig.packages];
-  if (!external.every((name) => workspace.installs(name))) return files;
-  return [{ externalDependencies: external }, ...files.filter((f) => f !== NODE_LOCKFILE_INPUT)];
+  if (!external.every((name) => workspace.installs(name))) return inputs;
+  return [{ externalDependencies: external }, ...inputs.filter((f) => f !== NODE_LOCKFILE_INPUT)];
 }
 
 /** Anything but an absent or empty `nodeModules` may install packages (a value the schema refuses included). */
@@ -154,31 +155,37 @@ interface NodeWorkspaceFacts {
 /** Lockfiles Nx prefers to package-lock.json (nx/src/utils/package-manager.ts, detectPackageManager). */
 const OTHER_LOCKFILES = ['bun.lockb', 'bun.lock', 'yarn.lock', 'pnpm-lock.yaml'];
 const NX_JS_PACKAGES = ['@nx/workspace', '@nx/js', '@nx/node', '@nx/next', '@nx/react', '@nx/angular', '@nx/web'];
-let factsCache: { key: string; facts: NodeWorkspaceFacts } | undefined;
+/**
+ * Per graph computation (one WorkspaceFiles is made for each createNodes call), never across
+ * them: Nx's daemon keeps this module loaded for hours, and a key of sizes and modification times
+ * served an old answer after an edit that kept both (a same-length version bump within one mtime
+ * tick, `cp -p`, `rsync -a`, a checkout that restores times).
+ */
+const factsOfComputation = new WeakMap<WorkspaceFiles, NodeWorkspaceFacts>();
 
-/** Read once per graph computation: the key is these files' sizes and modification times (or absence). */
-function nodeWorkspaceFacts(workspaceRoot: string): NodeWorkspaceFacts {
-  const files = ['nx.json', 'package.json', 'package-lock.json', ...OTHER_LOCKFILES].map((f) => path.join(workspaceRoot, f));
-  const key = files.map((f) => { const s = statSync(f, { throwIfNoEntry: false }); return s ? `${f}:${s.size}:${s.mtimeMs}` : `${f}:-`; }).join('|');
-  if (factsCache?.key === key) return factsCache.facts;
-  const json = (file: string): Record<string, unknown> => {
-    if (!existsSync(file)) return {};
+/** What nx.json, package.json and the lockfiles say, read once per graph computation. */
+function nodeWorkspaceFacts(files: WorkspaceFiles): NodeWorkspaceFacts {
+  const known = factsOfComputation.get(files);
+  if (known) return known;
+  const json = (rel: string): Record<string, unknown> => {
+    const text = files.text(rel);
+    if (text === undefined) return {};
     let parsed: unknown;
     try {
-      parsed = parseJsonText(readFileSync(file, 'utf8'));
+      parsed = parseJsonText(text);
     } catch (err) {
-      throw new Error(`nx-lambda: ${path.basename(file)} at the workspace root is not valid JSON: ${(err as Error).message}\nFix the file (Nx reads it too).`);
+      throw new Error(`nx-lambda: ${rel} at the workspace root is not valid JSON: ${(err as Error).message}\nFix the file (Nx reads it too).`);
     }
     return isRecord(parsed) ? parsed : {};
   };
-  const [nxJson, packageJson] = [json(files[0]), json(files[1])];
+  const [nxJson, packageJson] = [json('nx.json'), json('package.json')];
   const facts: NodeWorkspaceFacts = {
     importsAreEdges: nxAnalyzesSourceFiles(nxJson, packageJson),
-    nxReadsPackageLock: !files.slice(3).some((f) => existsSync(f)) && [undefined, 'npm'].includes(isRecord(nxJson.cli) ? (nxJson.cli.packageManager as string | undefined) : undefined),
-    installs: lockfileInstalls.bind(undefined, existsSync(files[2]) ? readFileSync(files[2], 'utf8') : ''),
+    nxReadsPackageLock: !OTHER_LOCKFILES.some((f) => files.isFile(f)) && [undefined, 'npm'].includes(isRecord(nxJson.cli) ? (nxJson.cli.packageManager as string | undefined) : undefined),
+    installs: lockfileInstalls.bind(undefined, files.text('package-lock.json') ?? ''),
     defaultsInstall: isRecord(nxJson.targetDefaults) && Object.values(nxJson.targetDefaults).some((d) => isRecord(d) && isRecord(d.options) && installsNodeModules(d.options.nodeModules)),
   };
-  factsCache = { key, facts };
+  factsOfComputation.set(files, facts);
   return facts;
 }
 
