@@ -13,7 +13,7 @@ import { buildLayerProject, LayerProjectResult } from './build-layers';
 import { readFunctionShare } from './layer-artifacts';
 
 // Two Maven functions of one aggregator share gson and a workspace library: the layer's jars come
-// from each function's own Maven build (JavaStrategy.layerFromFunctionBuilds).
+// from each function's own Maven build (JavaStrategy.layerFromFunctionBuilds); the library stays in each function.
 const HANDLER = 'com.example.Handler::handleRequest';
 const request = (ws: string, fn: string): FunctionBuildRequest =>
   makeRequest(ws, { family: 'java', runtime: 'java21', handler: HANDLER, projectRoot: `functions/${fn}`, options: { settingsFile: SETTINGS_FILE } });
@@ -57,6 +57,16 @@ describe('java layers: jars shared by two Maven functions', () => {
     expect(await zipNames(layered.zipPath)).not.toContain('lib/gson-2.10.jar');
     expect(layered.manifest.layers).toEqual([layers.plan.layers[0].name]);
     expect(layered.manifest.dependencies.find((d) => d.name.endsWith(':gson'))?.location).toBe(layers.plan.layers[0].name);
+  });
+
+  it('keeps the workspace library\'s jar in each function: a layered copy would go stale when its sources change', async () => {
+    // The layer target's cache follows poms, not the library's sources (a Python workspace library
+    // and a Ruby path: gem stay in their functions for the same reason).
+    expect(layers.plan.layers.flatMap((l) => l.dependencies.map((d) => d.name))).not.toContain('com.example:greeting');
+    const layerZip = path.join(layerDir(), layers.plan.layers[0].name, 'layer.zip');
+    expect((await zipNames(layerZip)).filter((n) => n.includes('greeting'))).toEqual([]);
+    expect(await zipNames(layered.zipPath)).toContain('lib/greeting-1.0.0.jar');
+    expect(layered.manifest.dependencies.find((d) => d.name === 'com.example:greeting')?.location).toBe('function');
   });
 
   it('runs the function from its zip with the layer in /opt, as it runs with the jars in its own zip', async () => {

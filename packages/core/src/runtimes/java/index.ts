@@ -149,8 +149,14 @@ export const JavaStrategy: RuntimeStrategy = {
   layerRoot: () => JAVA_LAYER_ROOT,
   layerFromFunctionBuilds: true,
 
+  /**
+   * The jars a layer may take: those Maven resolved from a repository. A workspace module's jar is
+   * the workspace's own code, like a Python workspace library or a Ruby path: gem, and stays in each
+   * function: a layer target's cache inputs are poms, not the library's sources, so a layered copy
+   * would go stale when the library's code changes.
+   */
   async resolve(ctx) {
-    return (await mavenBuildOf(ctx)).jars.map(resolvedOf);
+    return (await mavenBuildOf(ctx)).jars.filter((j) => !j.fromWorkspace).map(resolvedOf);
   },
 
   async build(ctx: BuildContext, plan: ExcludePlan): Promise<BuildResult> {
@@ -160,7 +166,7 @@ export const JavaStrategy: RuntimeStrategy = {
     const shipped: StagedJar[] = [];
     for (const j of b.jars) {
       const r = resolvedOf(j);
-      const layer = plan.providedBy.get(dependencyKey(r));
+      const layer = j.fromWorkspace ? undefined : plan.providedBy.get(dependencyKey(r));
       if (layer === undefined) shipped.push(j);
       dependencies.push({
         ...r,
