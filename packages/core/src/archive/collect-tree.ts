@@ -56,8 +56,7 @@ export async function collectTree(root: string, options: CollectOptions = {}): P
   const entries: ZipInputEntry[] = [];
   const excluded: string[] = [];
 
-  /** Adds the entries under `dir`; returns whether it has anything in it (excluded or not). */
-  const walk = (dir: string, rel: string, chain: ReadonlySet<string>): boolean => {
+  const walk = (dir: string, rel: string, chain: ReadonlySet<string>): void => {
     const names = fs.readdirSync(dir).sort();
     refuseNonUtf8Names(dir, names, 'archive:collect', rel);
     for (const name of names) {
@@ -87,17 +86,18 @@ export async function collectTree(root: string, options: CollectOptions = {}): P
         }
         entries.push({ name: `${prefix}${relPath}/`, type: 'directory', executable: true, size: 0 });
         const before = entries.length;
-        const hadChildren = walk(real, relPath, new Set([...chain, real]));
-        // A folder empty in the source is kept (as zip -r and SAM do); one that is empty only
-        // because every file in it was excluded is noise, and would say where a secret was.
-        if (hadChildren && entries.length === before) entries.pop();
+        walk(real, relPath, new Set([...chain, real]));
+        // A folder with no file under it gets no entry, whether it is empty in the source or only
+        // its excluded files were there: Nx hashes files and git keeps no empty folder, so the zip
+        // must be a function of the files (a cache hit then equals a rebuild on any checkout), and
+        // an emptied folder would say where a secret was.
+        if (entries.length === before) entries.pop();
       } else if (st.isFile()) {
         entries.push({ name: `${prefix}${relPath}`, type: 'file', sourcePath: real, executable: (st.mode & 0o111) !== 0, size: st.size });
       } else {
         throw new LambdaPackageError('archive:collect', `"${relPath}" is neither a file nor a directory`, [`path: ${abs}`], 'remove sockets, FIFOs and devices from the package');
       }
     }
-    return names.length > 0;
   };
   walk(realRoot, '', new Set([realRoot]));
   if (prefix) {

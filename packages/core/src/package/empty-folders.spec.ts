@@ -8,9 +8,10 @@ import { makeRequest, writeFiles } from '../test-support/workspace';
 import { packageFunction, PackageResult } from './pipeline';
 
 /**
- * The rule for folders, on a real Ruby function (whose zip is its folder): one empty in the source
- * is kept, as `zip -r` and SAM keep it; one that only excluded files (secrets, user globs) or
- * skipped folders filled is left out, so the zip is the one the folder without them gives.
+ * The rule for folders, on a real Ruby function (whose zip is its folder): a folder with no file
+ * under it gets no entry, whether it is empty in the source or held only excluded files (secrets,
+ * user globs) or skipped folders. Nx hashes files and git keeps no empty folder, so the zip is the
+ * one the function's files give, on every checkout.
  */
 describe('empty folders in a function that ships its folder', () => {
   let ws: string;
@@ -22,20 +23,20 @@ describe('empty folders in a function that ships its folder', () => {
   beforeAll(async () => {
     requireRuby();
     ws = await rubyWorkspace('empty-folders', 'no-deps');
-    await fsp.mkdir(path.join(ws, 'fn/uploads/incoming'), { recursive: true });
     without = await pkg(path.join(ws, 'dist/without'));
+    await fsp.mkdir(path.join(ws, 'fn/uploads/incoming'), { recursive: true });
     await writeFiles(path.join(ws, 'fn'), {
       'config/.env': 'API_KEY=secret', 'certs/deep/server.pem': 'key', 'docs/notes.md': '# notes', 'events/sample.json': '{}',
     });
     withExcluded = await pkg(path.join(ws, 'dist/with'));
   });
 
-  it('keeps a folder that is empty in the source, and its empty parents', async () => {
+  it('gives no entry to a folder empty in the source, nor to its empty parents', async () => {
     const dirs = await ZipReader.with(withExcluded.zipPath, (z) => z.names.filter((n) => n.endsWith('/')));
-    expect(dirs).toEqual(['uploads/', 'uploads/incoming/']);
+    expect(dirs).toEqual([]);
   });
 
-  it('leaves out folders that held only excluded or skipped files: the same bytes as without those files', () => {
+  it('leaves out folders that held only excluded or skipped files: the same bytes as without those files and folders', () => {
     expect(withExcluded.manifest.excluded.sort()).toEqual(['certs/deep/server.pem', 'config/.env', 'docs/notes.md']);
     expect(withExcluded.manifest.codeSha256).toBe(without.manifest.codeSha256);
   });

@@ -12,7 +12,7 @@ export async function copyIncludes(from: string, include: readonly string[], to:
   if (!include.length) return [];
   const match = compileGlobs(include);
   const outside = outsideSources(from, workspaceRoot);
-  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: outside.onFile, emptyDirs: false });
+  await copyTree(from, to, { filter: (rel, isDir) => isDir || match(rel, false), onFile: outside.onFile });
   return outside.files;
 }
 
@@ -23,15 +23,12 @@ export interface CopyTreeOptions {
   onFile?: (relPath: string, realPath: string) => void;
   /** Never descend into these (relative) paths. */
   skip?: PathMatcher;
-  /** Create the folders that are empty in the source (default true, as `zip -r` keeps them); false copies files only. */
-  emptyDirs?: boolean;
 }
 
 /**
  * Copies a tree as real files: symlinks are resolved (their content is copied), so the result
- * never points back into the workspace. A folder empty in the source is created (unless
- * `emptyDirs` is false); one that the filter or `skip` emptied is not, as the zip leaves out a
- * folder its excludes emptied (collectTree).
+ * never points back into the workspace. Files only: a folder with no file under it is not created
+ * (the zip has no entry for one either: collectTree).
  */
 export async function copyTree(from: string, to: string, options: CopyTreeOptions = {}, rel = '', within: readonly string[] = []): Promise<void> {
   // Real paths of the folders being copied, outermost first: a link back to one of them is a loop.
@@ -47,7 +44,6 @@ export async function copyTree(from: string, to: string, options: CopyTreeOption
     throw new LambdaPackageError('stage', `cannot read ${path.join(from, rel)}`, [(err as Error).message], 'check that the folder exists and is readable');
   }
   refuseNonUtf8Names(path.join(from, rel), dirents.map((d) => d.name), 'stage', rel);
-  if (!dirents.length && rel && options.emptyDirs !== false) await fsp.mkdir(path.join(to, rel), { recursive: true });
   for (const dirent of dirents) {
     const name = dirent.name;
     const relPath = rel ? `${rel}/${name}` : name;
