@@ -2,6 +2,7 @@
  * Parsers of the local references Nx cannot see itself: each takes one manifest's text and
  * returns the referenced paths (relative to the manifest's folder) or names. Pure functions.
  */
+import { requirementLines, requirementOption } from '@nx-lambda/core/dist/runtimes/python/requirement-lines';
 
 /** pyproject.toml: `[tool.uv.sources] x = { path = "../libs/x" }`, Poetry `x = { path = "../x" }`. */
 export function pythonPyprojectPaths(text: string): string[] {
@@ -11,9 +12,7 @@ export function pythonPyprojectPaths(text: string): string[] {
 /** requirements.txt: `-e ../libs/x`, `../libs/x`, `./x`, `file:../x`, `name @ file:../x`. */
 export function pythonRequirementPaths(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (!line) continue;
+  for (const line of requirementLines(text)) {
     const spec = line.replace(/^(-e|--editable)\s+/, '').replace(/^.*@\s*/, '').replace(/^file:(\/\/)?/, '');
     if (/^\.\.?\//.test(spec)) out.push(spec.replace(/\[.*\]$/, ''));
   }
@@ -26,10 +25,11 @@ export function pythonRequirementPaths(text: string): string[] {
  */
 export function pythonRequirementFiles(text: string): { included: string[]; constraints: string[] } {
   const out = { included: [] as string[], constraints: [] as string[] };
-  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const m = /^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(raw.replace(/(^|\s)#.*$/, '').trim());
-    if (!m || /^[a-z]+:\/\//i.test(m[2])) continue;
-    (m[1] === '-r' || m[1] === '--requirement' ? out.included : out.constraints).push(m[2]);
+  for (const line of requirementLines(text)) {
+    const { opt, value } = requirementOption(line);
+    if (!value || /^[a-z]+:\/\//i.test(value)) continue;
+    if (opt === '-r' || opt === '--requirement') out.included.push(value);
+    else if (opt === '-c' || opt === '--constraint') out.constraints.push(value);
   }
   return out;
 }

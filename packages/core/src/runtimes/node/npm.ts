@@ -4,6 +4,7 @@ import { LambdaPackageError } from '../../errors';
 import { copyTree } from '../../package/stage';
 import type { Architecture, BuildContext } from '../types';
 import { LOCKFILE, LockedPackage, NpmPlatform, packageNameOfKey, platformKey } from './lockfile';
+import { readPackageJson } from './metafile';
 
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const WORKSPACE_FLAGS = new Set(['dev', 'devOptional', 'optional', 'peer', 'extraneous']);
@@ -113,14 +114,10 @@ export function npmErrorLines(output: string): string[] {
  */
 async function workspaceOverrides(workspaceRoot: string, where: string): Promise<Record<string, unknown> | undefined> {
   const file = path.join(workspaceRoot, 'package.json');
-  let pkg: Record<string, unknown>;
-  try {
-    pkg = JSON.parse(await fsp.readFile(file, 'utf8'));
-  } catch {
-    return undefined; // no root package.json, or one npm itself could not read: nothing npm would apply
-  }
-  const overrides = pkg.overrides;
-  if (!overrides || typeof overrides !== 'object') return undefined;
+  // No root package.json, or one npm itself could not read: nothing npm would apply.
+  const pkg = (await readPackageJson(workspaceRoot).catch(() => undefined)) as Record<string, unknown> | undefined;
+  const overrides = pkg?.overrides;
+  if (!pkg || !overrides || typeof overrides !== 'object') return undefined;
   const specs: Record<string, unknown> = { ...(pkg.devDependencies as object), ...(pkg.optionalDependencies as object), ...(pkg.dependencies as object) };
   const resolve = (value: unknown, at: string): unknown => {
     if (typeof value === 'string' && value.startsWith('$')) {

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LambdaPackageError } from '../../errors';
+import { requirementLines, requirementOption } from './requirement-lines';
 
 /** One third-party requirement, as pip will be given it. */
 export interface Requirement {
@@ -93,12 +94,8 @@ export async function readRequirementsFile(file: string, workspaceRoot: string, 
   const from = path.relative(workspaceRoot, file).split(path.sep).join('/');
   const dir = path.dirname(file);
   const text = await fsp.readFile(file, 'utf8');
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter(Boolean);
-  for (const line of lines) {
-    const [first, ...restWords] = line.split(/\s+/);
-    const eq = first.indexOf('=');
-    const opt = first.startsWith('--') && eq > 0 ? first.slice(0, eq) : first;
-    const value = first.startsWith('--') && eq > 0 ? first.slice(eq + 1) : restWords.join(' ');
+  for (const line of requirementLines(text)) {
+    const { first, opt, value } = requirementOption(line);
     if (opt === '-r' || opt === '--requirement') {
       const nested = await readRequirementsFile(path.resolve(dir, value), workspaceRoot, seen);
       out.requirements.push(...nested.requirements);
