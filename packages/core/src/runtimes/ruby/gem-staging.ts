@@ -34,6 +34,10 @@ export function assertRunsOnLambda(ctx: BuildContext, gem: BundledGem, listing: 
   }
 }
 
+/** Where bundler built a gem's C extension in the scratch install. */
+const builtExtensionDir = (gem: BundledGem, listing: BundleListing) =>
+  path.join(listing.bundlePath, 'ruby', listing.abi, 'extensions', listing.platform, listing.abi, gem.fullName);
+
 /** Copies one gem into `gemDir` (a GEM_PATH folder) as an installed gem: gems/, specifications/, extensions/. */
 async function stageGem(gem: BundledGem, listing: BundleListing, gemDir: string, abi: string): Promise<number> {
   const dest = path.join(gemDir, 'gems', gem.fullName);
@@ -43,8 +47,7 @@ async function stageGem(gem: BundledGem, listing: BundleListing, gemDir: string,
     await copyTree(gem.dir, dest);
     await fsp.copyFile(gem.specFile!, specDest);
     if (gem.extensions.length && gem.platform === 'ruby') {
-      const built = path.join(listing.bundlePath, 'ruby', listing.abi, 'extensions', listing.platform, listing.abi, gem.fullName);
-      await copyTree(built, path.join(gemDir, 'extensions', listing.platform, abi, gem.fullName));
+      await copyTree(builtExtensionDir(gem, listing), path.join(gemDir, 'extensions', listing.platform, abi, gem.fullName));
     }
   } else {
     // Workspace (path) and git gems become installed gems: their gemspec's files plus the spec,
@@ -85,7 +88,7 @@ export async function installedGemSize(gem: BundledGem, listing: BundleListing):
   }
   const spec = gem.specFile ? (await fsp.stat(gem.specFile)).size : 0;
   const built = gem.extensions.length && gem.platform === 'ruby'
-    ? await treeSize(path.join(listing.bundlePath, 'ruby', listing.abi, 'extensions', listing.platform, listing.abi, gem.fullName)).catch(() => 0)
+    ? await treeSize(builtExtensionDir(gem, listing)).catch(() => 0)
     : 0;
   return (await treeSize(gem.dir)) + spec + built;
 }
