@@ -125,7 +125,7 @@ const PLUGIN_PACKAGE = '@nx-lambda/plugin';
 export function dependencyInputs(family: RuntimeFamily, files: WorkspaceFiles, projectRoot: string, options: Readonly<Record<string, unknown>>): NonNullable<TargetConfiguration['inputs']> {
   if (family !== 'node') return DEPENDENCY_FILES[family];
   // Every tsconfig the bundle reads: a preset outside every project is hashed only so.
-  const tsconfig = tsconfigChain(files.root, projectRoot, options.tsConfig);
+  const tsconfig = tsconfigChain(files, projectRoot, options.tsConfig);
   const inputs = [...DEPENDENCY_FILES.node, ...tsconfig.files.filter((f) => f !== 'tsconfig.base.json').map((f) => `{workspaceRoot}/${f}`)];
   if (installsNodeModules(options.nodeModules) || !tsconfig.complete) return inputs;
   const workspace = nodeWorkspaceFacts(files);

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { isRecord, parseJsonText } from './json';
+import type { WorkspaceFiles } from './workspace-files';
 
 /** The tsconfig files a Node.js function's bundle reads, and the npm packages among them. */
 export interface TsconfigChain {
@@ -19,20 +20,22 @@ export interface TsconfigChain {
  * the whole chain, so each file changes the bundle: a shared preset outside every project
  * (`configs/tsconfig.node.json`) or an npm preset is hashed by Nx only when it is an input.
  */
-export function tsconfigChain(workspaceRoot: string, projectRoot: string, tsConfigOption: unknown): TsconfigChain {
+export function tsconfigChain(files: WorkspaceFiles, projectRoot: string, tsConfigOption: unknown): TsconfigChain {
   const chain: TsconfigChain = { files: [], packages: [], complete: true };
   const first = typeof tsConfigOption === 'string' && tsConfigOption.trim()
     ? path.posix.normalize(tsConfigOption.trim())
-    : [path.posix.join(projectRoot, 'tsconfig.app.json'), path.posix.join(projectRoot, 'tsconfig.json'), 'tsconfig.base.json'].find((f) => existsSync(path.join(workspaceRoot, f)));
+    : [path.posix.join(projectRoot, 'tsconfig.app.json'), path.posix.join(projectRoot, 'tsconfig.json'), 'tsconfig.base.json'].find((f) => existsSync(path.join(files.root, f)));
   const pending = first ? [first] : [];
   for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
     if (chain.files.includes(file)) continue;
     chain.files.push(file);
-    const abs = path.join(workspaceRoot, file);
-    if (!existsSync(abs)) continue; // esbuild fails the build naming it
+    if (!existsSync(path.join(files.root, file))) continue; // esbuild fails the build naming it
     let parsed: unknown;
     try {
-      parsed = parseJsonText(readFileSync(abs, 'utf8'));
+      // Read through the computation's WorkspaceFiles: every Node.js function reads tsconfig.base.json.
+      const text = files.text(file);
+      if (text === undefined) throw new Error(`${file} is not a file`);
+      parsed = parseJsonText(text);
     } catch {
       chain.complete = false; // esbuild reports the syntax error when the function is packaged
       continue;
@@ -40,7 +43,7 @@ export function tsconfigChain(workspaceRoot: string, projectRoot: string, tsConf
     const extendsValue = isRecord(parsed) ? parsed.extends : undefined;
     for (const ref of typeof extendsValue === 'string' ? [extendsValue] : Array.isArray(extendsValue) ? extendsValue.filter((e): e is string => typeof e === 'string') : []) {
       if (ref.startsWith('.') || path.isAbsolute(ref)) {
-        const resolved = extendedFile(workspaceRoot, file, ref);
+        const resolved = extendedFile(files.root, file, ref);
         if (resolved !== undefined) pending.push(resolved);
       } else {
         const name = ref.startsWith('@') ? ref.split('/').slice(0, 2).join('/') : ref.split('/')[0];
